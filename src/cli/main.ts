@@ -1,0 +1,34 @@
+// The `truthgraph` command: run(argv, io) -> exit code. Each command group lives in ./commands
+// and registers itself on the program; this file only wires them and maps errors to exit codes.
+import { Command, CommanderError } from 'commander';
+import { formatError, isUserError } from '../errors.ts';
+import type { CliIo } from './io.ts';
+import { commandGroups } from './commands/index.ts';
+
+export interface CommandContext {
+  io: CliIo;
+  /** Set by an action to choose the exit code (default 0). */
+  setExitCode: (code: number) => void;
+}
+
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  const ctx: CommandContext = { io, setExitCode: (code) => void (exitCode = code) };
+  const program = new Command('truthgraph')
+    .description('TruthGraph claim verification with a performance regression harness')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run with --help for usage)');
+  for (const register of commandGroups) register(program, ctx);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit through here with code 0.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    io.stderr(formatError(error) + '\n');
+    return isUserError(error) ? error.exitCode : 1;
+  }
+}

@@ -1,0 +1,40 @@
+import { defineConfig } from 'vitest/config';
+
+// Three projects: `unit` (npm test: fast, real ORT + real PGlite), `perf` (npm run perf: the
+// performance suites, driven by bin/perf.js) and `selftest` (npm run perf:selftest: long A/A and
+// injected-regression checks of the harness itself).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+        },
+      },
+      {
+        test: {
+          name: 'perf',
+          include: ['perf-tests/**/*.perf.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
+          pool: 'forks',
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'selftest',
+          include: ['perf-tests/selftest/**/*.selftest.ts'],
+          testTimeout: 3_600_000,
+          hookTimeout: 600_000,
+          pool: 'forks',
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
