@@ -1,0 +1,39 @@
+// Decision types: a per-metric verdict with its evidence and warnings (failures are data).
+
+export type Status = 'PASS' | 'IMPROVED' | 'REGRESSED' | 'BUDGET-FAIL' | 'NEW' | 'INCONCLUSIVE';
+
+export interface Evidence {
+  /** Current estimate (median for timing metrics, the value for exact ones). */
+  current: number;
+  baseline?: number;
+  /** current / baseline. */
+  ratio?: number;
+  /** Bootstrap CI of the ratio of medians. */
+  ratioCi?: [number, number];
+  confidence?: number;
+  /** Two-sided Mann-Whitney U p-value. */
+  pValue?: number;
+  n: { current: number; baseline?: number };
+  /** Minimum detectable effect (relative, 80% power at alpha) given the noise and n. */
+  mde?: number;
+  tolerance: number;
+  /** The budgeted estimate and its limit when a budget exists. */
+  budget?: { statistic: string; value: number; min?: number; max?: number; ok: boolean };
+}
+
+export interface Decision {
+  status: Status;
+  /** False when the change is not statistically significant (rendered `~`). */
+  significant: boolean;
+  /** An advisory decision is reported but never fails the run (e.g. environment differs). */
+  advisory: boolean;
+  /** INCONCLUSIVE that more samples may resolve. */
+  needsMoreSamples: boolean;
+  evidence: Evidence;
+  warnings: string[];
+}
+
+/** Statuses that fail a run (exit code 1) unless advisory. */
+export function isFailing(decision: Pick<Decision, 'status' | 'advisory'>): boolean {
+  return !decision.advisory && (decision.status === 'REGRESSED' || decision.status === 'BUDGET-FAIL');
+}

@@ -1,0 +1,52 @@
+// The Metric: what a suite measured (raw samples) and how to judge it (direction, kind, budget,
+// tolerance). Raw samples are the contract between measurement, baselines, decisions and reports.
+
+/** Which way is better. */
+export type Direction = 'lower' | 'higher';
+
+/**
+ * `timing`: noisy, judged statistically (latency, throughput, memory peaks, leak slopes).
+ * `exact`: deterministic, judged exactly (query counts, recall on fixed seeds, agreement, bytes).
+ */
+export type MetricKind = 'timing' | 'exact';
+
+/** Which estimate of the samples a budget applies to. */
+export type BudgetStatistic = 'median' | 'mean' | 'p95' | 'p99' | 'min' | 'max';
+
+/** Absolute target: a ceiling (`max`) and/or a floor (`min`), in the metric's unit. */
+export interface Budget {
+  max?: number;
+  min?: number;
+  /** Default: median. */
+  statistic?: BudgetStatistic;
+  /** Where the target comes from, e.g. "seed floor 2.1: > 500 texts/s". */
+  source?: string;
+}
+
+export interface MetricSpec {
+  name: string;
+  unit: string;
+  direction: Direction;
+  kind: MetricKind;
+  budget?: Budget;
+  /**
+   * Smallest relative change that matters (0.05 = 5%). A timing metric is REGRESSED only when the
+   * change is significant AND beyond this. Default: DEFAULT_TOLERANCE[kind].
+   */
+  tolerance?: number;
+}
+
+export interface MetricSamples extends MetricSpec {
+  samples: number[];
+}
+
+export const DEFAULT_TOLERANCE: Record<MetricKind, number> = { timing: 0.05, exact: 0 };
+
+export function toleranceOf(spec: MetricSpec): number {
+  return spec.tolerance ?? DEFAULT_TOLERANCE[spec.kind];
+}
+
+/** True when `a` is better than `b` for this direction. */
+export function isBetter(direction: Direction, a: number, b: number): boolean {
+  return direction === 'lower' ? a < b : a > b;
+}
