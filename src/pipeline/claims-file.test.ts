@@ -1,0 +1,34 @@
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseClaims, writeFileAtomic } from './claims-file.ts';
+
+describe('parseClaims', () => {
+  it('reads JSON arrays, {claims} documents and JSON Lines', () => {
+    expect(parseClaims('["a", {"id": 7, "text": "b"}]', 'x.json')).toEqual([{ text: 'a' }, { text: 'b', externalId: '7' }]);
+    expect(parseClaims('{"claims": [{"id": "t1", "text": "c"}]}', 'x.json')).toEqual([{ text: 'c', externalId: 't1' }]);
+    expect(parseClaims('"a"\n\n{"claim": "b"}\r\n', 'x.jsonl')).toEqual([{ text: 'a' }, { text: 'b' }]);
+  });
+
+  it('a malformed JSONL line N fails naming line N (nothing is kept)', () => {
+    expect(() => parseClaims('"ok"\n"also ok"\n{"text": oops}\n"fine"', 'claims.jsonl')).toThrow(/claims\.jsonl: line 3 is not valid JSON/);
+    expect(() => parseClaims('"ok"\n{"nope": 1}', 'claims.jsonl')).toThrow(/line 2: expected a claim string/);
+  });
+
+  it('a malformed JSON document names the line', () => {
+    expect(() => parseClaims('[\n"a",\n"b"\n"c"\n]', 'c.json')).toThrow(/c\.json: line 4 is not valid JSON/);
+    expect(() => parseClaims('{"x": 1}', 'c.json')).toThrow(/"claims" array/);
+  });
+});
+
+describe('writeFileAtomic', () => {
+  it('writes the whole file and leaves no temporary behind', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'tg-atomic-'));
+    const file = path.join(dir, 'out.json');
+    await writeFileAtomic(file, '{"a":1}');
+    await writeFileAtomic(file, '{"a":2}');
+    expect(await readFile(file, 'utf8')).toBe('{"a":2}');
+    expect(await readdir(dir)).toEqual(['out.json']);
+  });
+});
