@@ -1,0 +1,78 @@
+// Memory measurement: RSS and heap sampled around every iteration (and on a timer while async
+// work runs) for peaks, and the post-GC heap after each iteration for the leak rate: the OLS
+// slope of heap over iterations, with its confidence interval.
+import { linearRegression, type SlopeEstimate } from '../stats/index.ts';
+import { nowNs } from './clock.ts';
+import { getGc } from './gc.ts';
+
+export interface MemoryOptions {
+  /** Iterations of the workload (default 30; the leak slope needs at least 5). */
+  iterations?: number;
+  /** Background sampling period while an iteration runs (default 20 ms). */
+  intervalMs?: number;
+  /** Iterations run before the first post-GC reading, so caches and JIT settle (default 3). */
+  warmupIterations?: number;
+}
+
+export interface MemoryResult {
+  /** Peak RSS (bytes) seen during each iteration. */
+  rssPeakBytes: number[];
+  /** Peak heapUsed (bytes) seen during each iteration. */
+  heapPeakBytes: number[];
+  /** heapUsed after a full GC following each iteration. */
+  postGcHeapBytes: number[];
+  /** Leak rate in bytes per iteration with its 95% CI. */
+  leakPerIteration: SlopeEstimate;
+  /** Leak rate converted to bytes per minute with the median iteration duration. */
+  leakBytesPerMinute: { slope: number; lower: number; upper: number };
+  medianIterationMs: number;
+}
+
+export async function measureMemory(fn: () => unknown, options: MemoryOptions = {}): Promise<MemoryResult> {
+  const { iterations = 30, intervalMs = 20, warmupIterations = 3 } = options;
+  const gc = getGc();
+  for (let i = 0; i < warmupIterations; i++) await fn();
+  gc();
+  const rssPeak: number[] = [];
+  const heapPeak: number[] = [];
+  const postGc: number[] = [];
+  const durations: number[] = [];
+  for (let i = 0; i < Math.max(iterations, 5); i++) {
+    let rss = 0;
+    let heap = 0;
+    const sample = (): void => {
+      const m = process.memoryUsage();
+      if (m.rss > rss) rss = m.rss;
+      if (m.heapUsed > heap) heap = m.heapUsed;
+    };
+    sample();
+    const timer = setInterval(sample, intervalMs);
+    const t0 = nowNs();
+    try {
+      await fn();
+    } finally {
+      clearInterval(timer);
+    }
+    durations.push(Number(nowNs() - t0) / 1e6);
+    sample();
+    rssPeak.push(rss);
+    heapPeak.push(heap);
+    gc();
+    postGc.push(process.memoryUsage().heapUsed);
+  }
+  const slope = linearRegression(
+    postGc.map((_, i) => i),
+    postGc,
+  );
+  durations.sort((a, b) => a - b);
+  const medianIterationMs = durations[Math.floor(durations.length / 2)]!;
+  const perMinute = 60_000 / Math.max(medianIterationMs, 1e-6);
+  return {
+    rssPeakBytes: rssPeak,
+    heapPeakBytes: heapPeak,
+    postGcHeapBytes: postGc,
+    leakPerIteration: slope,
+    leakBytesPerMinute: { slope: slope.slope * perMinute, lower: slope.lower * perMinute, upper: slope.upper * perMinute },
+    medianIterationMs,
+  };
+}

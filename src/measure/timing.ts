@@ -1,0 +1,165 @@
+// Timing measurement: warm-up, batching of fast functions so each sample is long enough for the
+// clock, repeated samples on the monotonic clock, adaptive stopping (CI tight enough, sample cap
+// or time cap), an empty-function baseline and an overhead estimate.
+import { bootstrapMedianCi, median } from '../stats/index.ts';
+import { nowNs, timerResolutionNs } from './clock.ts';
+
+export type Workload = () => unknown;
+
+export interface TimingOptions {
+  /** Warm-up duration before sampling (default 200 ms, at least 2 calls). */
+  warmupMs?: number;
+  minSamples?: number;
+  maxSamples?: number;
+  /** Time cap of the sampling phase (default 10 s). */
+  maxTimeMs?: number;
+  /** Stop once the 95% CI half-width of the median is within this fraction (default 0.01). */
+  targetPrecision?: number;
+  /** Batch calls so that one sample lasts at least this long (default 10 ms). */
+  minSampleMs?: number;
+  /** Fix the calls per sample (1 gives a per-call latency distribution). */
+  iterationsPerSample?: number;
+}
+
+export type StopReason = 'precision' | 'max-samples' | 'time-cap';
+
+export interface TimingResult {
+  /** ns per call, one value per sample. */
+  samplesNs: number[];
+  iterationsPerSample: number;
+  stoppedBy: StopReason;
+  timerResolutionNs: number;
+  /** ns per call of an empty function timed the same way. */
+  emptyNsPerCall: number;
+  /** Fraction of a sample's timed region spent in the harness loop rather than the work. */
+  timedOverhead: number;
+  /** Fraction of wall time of the sampling phase spent outside timed regions (checks, bookkeeping). */
+  wallOverhead: number;
+  warnings: string[];
+}
+
+const DEFAULTS = { warmupMs: 200, minSamples: 20, maxSamples: 100, maxTimeMs: 10_000, targetPrecision: 0.01, minSampleMs: 10 };
+
+/** Times `iterations` calls in one timed region; awaits only when the workload is async. */
+async function timeBatch(fn: Workload, iterations: number, isAsync: boolean): Promise<number> {
+  if (isAsync) {
+    const t0 = nowNs();
+    for (let i = 0; i < iterations; i++) await fn();
+    return Number(nowNs() - t0);
+  }
+  const t0 = nowNs();
+  for (let i = 0; i < iterations; i++) fn();
+  return Number(nowNs() - t0);
+}
+
+const noop = (): void => {};
+
+/** A stateful sampler, so a comparison can ask for more samples of the same warmed-up workload. */
+export class TimingSampler {
+  private readonly options: typeof DEFAULTS & { iterationsPerSample?: number };
+  private isAsync = false;
+  private iterations = 1;
+  private resolution = 0;
+  private emptyNsPerCall = 0;
+  private readonly samples: number[] = [];
+  private timedNs = 0;
+  private wallNs = 0;
+  private stoppedBy: StopReason = 'max-samples';
+  private prepared = false;
+
+  constructor(
+    private readonly fn: Workload,
+    options: TimingOptions = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  /** Warm-up, batch size and the empty-function baseline. */
+  private async prepare(): Promise<void> {
+    const { warmupMs, minSampleMs } = this.options;
+    this.resolution = timerResolutionNs();
+    const first = this.fn();
+    this.isAsync = typeof (first as { then?: unknown } | undefined)?.then === 'function';
+    if (this.isAsync) await first;
+    let calls = 1;
+    const t0 = nowNs();
+    const deadline = t0 + BigInt(Math.round(warmupMs * 1e6));
+    let spent = 0n;
+    while (calls < 2 || nowNs() < deadline) {
+      const s = nowNs();
+      if (this.isAsync) await this.fn();
+      else this.fn();
+      spent += nowNs() - s;
+      calls++;
+    }
+    const perCall = Number(spent) / (calls - 1);
+    this.iterations = this.options.iterationsPerSample ?? Math.max(1, Math.ceil((minSampleMs * 1e6) / Math.max(perCall, 1)));
+    // Empty-function baseline: the loop and clock cost the harness adds to every sample.
+    const empties: number[] = [];
+    for (let i = 0; i < 5; i++) empties.push((await timeBatch(noop, this.iterations, this.isAsync)) / this.iterations);
+    this.emptyNsPerCall = median(empties);
+    this.prepared = true;
+  }
+
+  /**
+   * Take samples until `minSamples` more are taken and the precision target is met, or the
+   * sample / time caps are hit. Call again to extend (re-sampling keeps earlier samples).
+   */
+  async collect(overrides: Partial<Pick<TimingOptions, 'minSamples' | 'maxSamples' | 'maxTimeMs' | 'targetPrecision'>> = {}): Promise<TimingResult> {
+    if (!this.prepared) await this.prepare();
+    const { minSamples, maxSamples, maxTimeMs, targetPrecision } = { ...this.options, ...overrides };
+    const start = this.samples.length;
+    const phaseStart = nowNs();
+    const deadline = phaseStart + BigInt(Math.round(maxTimeMs * 1e6));
+    let timedThisPhase = 0;
+    this.stoppedBy = 'max-samples';
+    while (this.samples.length - start < maxSamples) {
+      const ns = await timeBatch(this.fn, this.iterations, this.isAsync);
+      timedThisPhase += ns;
+      this.samples.push(ns / this.iterations);
+      const taken = this.samples.length - start;
+      if (taken >= minSamples && taken % 5 === 0 && this.precisionReached(targetPrecision)) {
+        this.stoppedBy = 'precision';
+        break;
+      }
+      if (nowNs() >= deadline && taken >= Math.min(minSamples, 5)) {
+        this.stoppedBy = 'time-cap';
+        break;
+      }
+    }
+    this.timedNs += timedThisPhase;
+    this.wallNs += Number(nowNs() - phaseStart);
+    return this.result();
+  }
+
+  private precisionReached(target: number): boolean {
+    const ci = bootstrapMedianCi(this.samples, { resamples: 200, seed: this.samples.length });
+    return (ci.upper - ci.lower) / 2 <= target * Math.abs(ci.estimate);
+  }
+
+  result(): TimingResult {
+    const med = median(this.samples);
+    const warnings: string[] = [];
+    const sampleNs = med * this.iterations;
+    if (med < 10 * this.emptyNsPerCall) {
+      warnings.push(`within 10x of an empty function (${med.toFixed(1)} vs ${this.emptyNsPerCall.toFixed(1)} ns/call): likely optimised out`);
+    }
+    if (sampleNs < 100 * this.resolution) {
+      warnings.push(`sample of ${sampleNs.toFixed(0)} ns is within 100x of the timer resolution (${this.resolution} ns)`);
+    }
+    return {
+      samplesNs: [...this.samples],
+      iterationsPerSample: this.iterations,
+      stoppedBy: this.stoppedBy,
+      timerResolutionNs: this.resolution,
+      emptyNsPerCall: this.emptyNsPerCall,
+      timedOverhead: med > 0 ? this.emptyNsPerCall / med : Number.NaN,
+      wallOverhead: this.wallNs > 0 ? Math.max(0, this.wallNs - this.timedNs) / this.wallNs : 0,
+      warnings,
+    };
+  }
+}
+
+export async function measureTiming(fn: Workload, options: TimingOptions = {}): Promise<TimingResult> {
+  return new TimingSampler(fn, options).collect();
+}
