@@ -1,0 +1,100 @@
+// Hybrid retrieval: vector top-N and full-text top-N in ONE statement, fused by weighted RRF in TS.
+import type { TransactionRunner } from '../db/queryable.ts';
+import { vectorToSql, type VectorLike } from '../db/vector.ts';
+import { fuseRrf, DEFAULT_RRF_K } from './rrf.ts';
+import { searchSetup, type SearchMode } from './vector-search.ts';
+
+export interface HybridOptions {
+  k: number;
+  modelId: string;
+  /** Candidates taken from each side before fusion (default max(k * 4, 20)). */
+  candidates?: number;
+  vectorWeight?: number;
+  textWeight?: number;
+  rrfK?: number;
+  /** How the vector side runs (default exact). */
+  vectorMode?: SearchMode;
+  probes?: number;
+  efSearch?: number;
+}
+
+export interface HybridHit {
+  evidenceId: string;
+  score: number;
+  vectorRank: number | null;
+  textRank: number | null;
+  similarity: number | null;
+  content: string;
+  source: string | null;
+  url: string | null;
+  category: string | null;
+}
+
+const HYBRID_SQL = `
+WITH vec AS (
+  SELECT m.entity_id AS id, 1 - (m.embedding <=> $1::vector) AS similarity, NULL::real AS text_rank
+    FROM embeddings m
+   WHERE m.entity_kind = 'evidence' AND m.model_id = $2
+   ORDER BY m.embedding <=> $1::vector
+   LIMIT $4
+), txt AS (
+  SELECT e.id, NULL::float8 AS similarity, ts_rank_cd(e.tsv, q) AS text_rank
+    FROM evidence e, websearch_to_tsquery('english', $3) q
+   WHERE e.tsv @@ q
+   ORDER BY text_rank DESC, e.id
+   LIMIT $4
+), both_sides AS (
+  SELECT 'vector' AS side, row_number() OVER (ORDER BY similarity DESC, id) AS rank, id, similarity FROM vec
+  UNION ALL
+  SELECT 'text', row_number() OVER (ORDER BY text_rank DESC, id), id, similarity FROM txt
+)
+SELECT b.side, b.rank, b.id, b.similarity, e.content, e.source, e.url, e.category
+  FROM both_sides b JOIN evidence e ON e.id = b.id
+ ORDER BY b.side, b.rank`;
+
+export async function hybridSearch(
+  db: TransactionRunner,
+  text: string,
+  vector: VectorLike,
+  options: HybridOptions,
+): Promise<HybridHit[]> {
+  const candidates = options.candidates ?? Math.max(options.k * 4, 20);
+  const mode = options.vectorMode ?? 'exact';
+  const { rows } = await db.transaction(
+    (tx) =>
+      tx.query<{ side: 'vector' | 'text'; rank: string; id: string; similarity: number | null; content: string; source: string | null; url: string | null; category: string | null }>(
+        HYBRID_SQL,
+        [vectorToSql(vector), options.modelId, text, candidates],
+      ),
+    { setup: searchSetup({ mode, k: candidates, modelId: options.modelId, ...(options.probes ? { probes: options.probes } : {}), ...(options.efSearch ? { efSearch: options.efSearch } : {}) }) },
+  );
+  const bySide = { vector: [] as string[], text: [] as string[] };
+  const details = new Map<string, (typeof rows)[number]>();
+  const similarity = new Map<string, number>();
+  for (const r of rows) {
+    bySide[r.side].push(r.id);
+    details.set(r.id, r);
+    if (r.similarity !== null) similarity.set(r.id, r.similarity);
+  }
+  const fused = fuseRrf(
+    [
+      { name: 'vector', weight: options.vectorWeight ?? 1, ids: bySide.vector },
+      { name: 'text', weight: options.textWeight ?? 1, ids: bySide.text },
+    ],
+    options.rrfK ?? DEFAULT_RRF_K,
+  );
+  return fused.slice(0, options.k).map((f) => {
+    const d = details.get(f.id)!;
+    return {
+      evidenceId: f.id,
+      score: f.score,
+      vectorRank: f.ranks.vector ?? null,
+      textRank: f.ranks.text ?? null,
+      similarity: similarity.get(f.id) ?? null,
+      content: d.content,
+      source: d.source,
+      url: d.url,
+      category: d.category,
+    };
+  });
+}
