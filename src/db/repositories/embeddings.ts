@@ -72,3 +72,8 @@ export async function countEmbeddings(db: Queryable, kind: EntityKind, modelId: 
   );
   return Number(rows[0]!.n);
 }
+
+/** The model id/hash under which a pack's vectors are stored: ingest and search must agree on it. */
+export function modelRefFromPack(pack: { id: string; variant: string; hash: string }): ModelRef {
+  return { id: `${pack.id}:${pack.variant}`, hash: pack.hash };
+}
