@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calibrationPairs } from '../models/calibrate.ts';
 import { TEST_CACHE_DIR, copyPackInt8, rewritePackFile } from '../models/testing/packs.ts';
-import { loadNli, type NliModel } from './nli.ts';
+import { loadNli, type NliModel, type NliPrediction } from './nli.ts';
 
 let nli: NliModel;
 const pairs = calibrationPairs().slice(0, 24);
@@ -28,7 +28,7 @@ describe('NLI service', () => {
 
   it('fp32 is batch-size invariant: same labels, probabilities within 1e-5', async () => {
     const few = pairs.slice(0, 9);
-    const results = [];
+    const results: NliPrediction[][] = [];
     for (const batchSize of [1, 4, 9]) {
       const m = await loadNli({ cacheDir: TEST_CACHE_DIR, variant: 'fp32', batchSize, threads: 2 });
       try {
