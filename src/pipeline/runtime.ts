@@ -1,9 +1,8 @@
 // Opening the whole pipeline: models + database + verifier, from one resolved config.
 // The CLI and the perf suites open it here; tests that already hold a Database and models use createPipeline().
-import { resolveDbConfig, type DbConfig } from '../db/config.ts';
+import type { DbConfig } from '../db/config.ts';
 import { Database } from '../db/database.ts';
 import { countEvidence } from '../db/repositories/evidence.ts';
-import { defaultCacheDir } from '../config/paths.ts';
 import { loadEmbedder, type Embedder } from '../embedding/embedder.ts';
 import type { EmbedderOptionsInput } from '../embedding/options.ts';
 import { loadNli, type NliModel } from '../nli/nli.ts';
@@ -20,25 +19,23 @@ export interface RuntimeConfig {
   verify: VerifyOptions;
 }
 
-/** CLI-shaped inputs (all optional strings) for the database and the model packs. */
-export interface RuntimeFlags {
-  dbProvider?: string;
-  databaseUrl?: string;
-  dbName?: string;
-  embedder?: string;
-  nli?: string;
-  variant?: 'fp32' | 'int8';
+/** Which model packs to run, as the CLI receives them. */
+export interface ModelChoice {
+  embedder?: string | undefined;
+  nli?: string | undefined;
+  variant?: 'fp32' | 'int8' | undefined;
+  /** 0 = in-process sessions; N = N worker threads per model, 1-thread sessions each. */
+  workers?: number | undefined;
 }
 
-/** The one place that reads the environment for the pipeline (through the db config and cache dir). */
-export function resolveRuntimeConfig(flags: RuntimeFlags, verify: VerifyOptionsInput, env: NodeJS.ProcessEnv): RuntimeConfig {
-  const cacheDir = defaultCacheDir(env);
-  const db = resolveDbConfig({ provider: flags.dbProvider, databaseUrl: flags.databaseUrl, name: flags.dbName, cacheDir }, env);
-  const variant = flags.variant ?? 'fp32';
+/** Assembles the runtime config; `cacheDir` comes from the caller's resolved environment. */
+export function resolveRuntimeConfig(db: DbConfig, models: ModelChoice, verify: VerifyOptionsInput, cacheDir: string = db.cacheDir): RuntimeConfig {
+  const variant = models.variant ?? 'fp32';
+  const workers = models.workers === undefined ? {} : { workers: models.workers };
   return {
     db,
-    embedder: { cacheDir, variant, ...(flags.embedder ? { pack: flags.embedder } : {}) },
-    nli: { cacheDir, variant, ...(flags.nli ? { pack: flags.nli } : {}) },
+    embedder: { cacheDir, variant, ...workers, ...(models.embedder ? { pack: models.embedder } : {}) },
+    nli: { cacheDir, variant, ...workers, ...(models.nli ? { pack: models.nli } : {}) },
     verify: resolveVerifyOptions(verify),
   };
 }

@@ -6,10 +6,12 @@ import { register as registerModels } from './models.ts';
 import { register as registerEmbed } from './embed.ts';
 import { register as registerNli } from './nli.ts';
 import { register as registerProfile } from './profile.ts';
+import { register as registerVerify } from './verify.ts';
+import { register as registerDemo } from './demo.ts';
 import { register as registerDb } from './db.ts';
 import { register as registerIngest } from './ingest.ts';
 import { register as registerSearch } from './search.ts';
 
 export type RegisterCommands = (program: Command, ctx: CommandContext) => void;
 
-export const commandGroups: RegisterCommands[] = [registerModels, registerEmbed, registerNli, registerProfile, registerDb, registerIngest, registerSearch];
+export const commandGroups: RegisterCommands[] = [registerModels, registerEmbed, registerNli, registerProfile, registerDb, registerIngest, registerSearch, registerVerify, registerDemo];
