@@ -38,11 +38,11 @@ export interface BatchContext {
 
 /** Wraps a failure of a stage that talks to the database into a UserError that says what to do. */
 function databaseError(stage: string, error: unknown): unknown {
-  if (isUserError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new UserError(`database error during ${stage}: ${message}`, {
+  const fix = isUserError(error) && error.fix ? error.fix : 'check that the database is running (DATABASE_URL, or the embedded PGlite server) and retry';
+  return new UserError(`${stage} failed: ${message}`, {
     cause: error,
-    fix: 'check that the database is running (DATABASE_URL, or the embedded PGlite server) and retry; a failed batch stores nothing',
+    fix: `${fix} (batches that finished before are stored; the failed batch stored nothing)`,
   });
 }
 
