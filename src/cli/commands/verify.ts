@@ -6,6 +6,7 @@ import cliProgress from 'cli-progress';
 import { STRATEGY_NAMES } from '../../aggregation/index.ts';
 import { UserError } from '../../errors.ts';
 import { readClaimsFile, writeFileAtomic } from '../../pipeline/claims-file.ts';
+import { normaliseClaim } from '../../pipeline/normalise.ts';
 import type { VerifyOptionsInput } from '../../pipeline/options.ts';
 import { openPipeline, resolveRuntimeConfig, type ModelChoice, type RuntimeConfig } from '../../pipeline/runtime.ts';
 import { addDbFlags, dbConfigFrom, type DbFlags } from './db-flags.ts';
@@ -84,6 +85,14 @@ async function runVerify(claim: string | undefined, flags: VerifyFlags, ctx: Com
   // Read and validate the whole input before opening models or the database (malformed line N fails here).
   const claims = flags.file ? await readClaimsFile(path.resolve(io.cwd, flags.file)) : undefined;
   const config = runtimeConfigFrom(flags, verifyOptionsFromFlags(flags), ctx);
+  if (claim !== undefined) normaliseClaim(claim, config.verify.maxClaimChars); // an empty claim fails before any loading
+  else claims!.forEach((c, i) => {
+    try {
+      normaliseClaim(c.text, config.verify.maxClaimChars);
+    } catch (error) {
+      throw new UserError(`${flags.file}: claim ${i + 1}: ${(error as Error).message}`, { fix: 'fix or remove that claim and rerun; nothing was verified or written' });
+    }
+  });
   const log = (line: string): void => void (flags.json ? undefined : io.stderr(`${line}\n`));
   const runtime = await openPipeline(config, { log });
   try {
