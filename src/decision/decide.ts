@@ -70,6 +70,10 @@ export function decide(current: MetricSamples, baseline: MetricSamples | undefin
     const check = checkBudget(samples, current.budget);
     evidence.budget = check;
     budgetFailed = !check.ok;
+    if (budgetFailed) {
+      const limit = [check.min !== undefined ? `>= ${check.min}` : '', check.max !== undefined ? `<= ${check.max}` : ''].filter(Boolean).join(' and ');
+      warnings.push(`budget: ${check.statistic} ${Number(check.value.toPrecision(4))} ${current.unit}, required ${limit}${current.budget?.source ? ` (${current.budget.source})` : ''}`);
+    }
   }
 
   const advisory = envDiff.length > 0 && (options.advisoryOnEnvironmentMismatch ?? true);

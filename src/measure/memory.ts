@@ -12,6 +12,13 @@ export interface MemoryOptions {
   intervalMs?: number;
   /** Iterations run before the first post-GC reading, so caches and JIT settle (default 3). */
   warmupIterations?: number;
+  /**
+   * Calls of the workload per iteration; default: enough calls for an iteration to last
+   * `minIterationMs`, so that GC jitter of a few KB is not mistaken for a leak of a fast workload.
+   */
+  callsPerIteration?: number;
+  /** Default 20 ms. */
+  minIterationMs?: number;
 }
 
 export interface MemoryResult {
@@ -26,12 +33,19 @@ export interface MemoryResult {
   /** Leak rate converted to bytes per minute with the median iteration duration. */
   leakBytesPerMinute: { slope: number; lower: number; upper: number };
   medianIterationMs: number;
+  callsPerIteration: number;
 }
 
 export async function measureMemory(fn: () => unknown, options: MemoryOptions = {}): Promise<MemoryResult> {
-  const { iterations = 30, intervalMs = 20, warmupIterations = 3 } = options;
+  const { iterations = 30, intervalMs = 20, warmupIterations = 3, minIterationMs = 20 } = options;
   const gc = getGc();
+  const w0 = nowNs();
   for (let i = 0; i < warmupIterations; i++) await fn();
+  const perCallMs = Number(nowNs() - w0) / 1e6 / Math.max(warmupIterations, 1);
+  const calls = options.callsPerIteration ?? Math.max(1, Math.ceil(minIterationMs / Math.max(perCallMs, 1e-4)));
+  const body = async (): Promise<void> => {
+    for (let c = 0; c < calls; c++) await fn();
+  };
   gc();
   const rssPeak: number[] = [];
   const heapPeak: number[] = [];
@@ -49,7 +63,7 @@ export async function measureMemory(fn: () => unknown, options: MemoryOptions = 
     const timer = setInterval(sample, intervalMs);
     const t0 = nowNs();
     try {
-      await fn();
+      await body();
     } finally {
       clearInterval(timer);
     }
@@ -74,5 +88,6 @@ export async function measureMemory(fn: () => unknown, options: MemoryOptions = 
     leakPerIteration: slope,
     leakBytesPerMinute: { slope: slope.slope * perMinute, lower: slope.lower * perMinute, upper: slope.upper * perMinute },
     medianIterationMs,
+    callsPerIteration: calls,
   };
 }

@@ -1,0 +1,78 @@
+// `npm run perf`: resolve options once, check baselines before spending minutes measuring, run
+// vitest's perf project through the node API with the perf reporter, return the exit code
+// (0 pass, 1 regression or budget failure, 2 harness error). A function of (argv, io).
+import fs from 'node:fs';
+import path from 'node:path';
+import { createVitest } from 'vitest/node';
+import { PROJECT_ROOT } from '../config/paths.ts';
+import { formatError, UserError } from '../errors.ts';
+import { readBaseline } from '../baseline/store.ts';
+import { collectContext, environmentClass } from '../context/run-context.ts';
+import type { CliIo } from '../cli/io.ts';
+import { PROVIDE_KEY, resolveOptions, type HarnessOptions } from './options.ts';
+import { createPerfReporter, type RunSink } from './reporter.ts';
+
+/** Validate every baseline file of this environment up front: a broken one is exit 2 before any work. */
+export function preflightBaselines(options: HarnessOptions): void {
+  if (options.mode === 'none') return;
+  const dir = path.join(options.baselinesDir, environmentClass(collectContext(PROJECT_ROOT)));
+  if (!fs.existsSync(dir)) return;
+  for (const name of fs.readdirSync(dir)) {
+    if (name.endsWith(`.${options.profile}.json`)) readBaseline(path.join(dir, name));
+  }
+}
+
+export interface RunPerfDeps {
+  /** vitest project to run (perf; tests of the harness run a fixture project). */
+  project?: string;
+  /** vitest config file (default: the repo's vitest.config.ts). */
+  config?: string;
+  root?: string;
+}
+
+export async function runPerf(argv: readonly string[], io: CliIo, deps: RunPerfDeps = {}): Promise<number> {
+  let options: HarnessOptions;
+  try {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      const { PERF_USAGE } = await import('./options.ts');
+      io.stdout(PERF_USAGE + '\n');
+      return 0;
+    }
+    options = resolveOptions(argv, io.env, PROJECT_ROOT, io.cwd);
+    preflightBaselines(options);
+  } catch (error) {
+    io.stderr(formatError(error) + '\n');
+    return error instanceof UserError ? error.exitCode : 2;
+  }
+  const sink: RunSink = {};
+  const reporter = createPerfReporter(options, sink, io.stdout);
+  try {
+    const cliOptions = {
+      project: deps.project ?? 'perf',
+      root: deps.root ?? PROJECT_ROOT,
+      ...(deps.config && { config: deps.config }),
+      run: true,
+      watch: false,
+      passWithNoTests: true,
+      reporters: ['default', reporter],
+      provide: { [PROVIDE_KEY]: options },
+      ...(options.cpuProfile && {
+        execArgv: ['--cpu-prof', `--cpu-prof-dir=${path.join(options.reportsDir, 'profiles')}`],
+      }),
+    };
+    const vitest = await createVitest('test', cliOptions as Parameters<typeof createVitest>[1]);
+    try {
+      await vitest.start(options.filter ? [options.filter] : []);
+    } finally {
+      await vitest.close();
+    }
+  } catch (error) {
+    io.stderr(formatError(error) + '\n');
+    return 2;
+  }
+  if (!sink.result) {
+    io.stderr('error: the perf run ended without a result (vitest did not finish the run)\n');
+    return 2;
+  }
+  return sink.result.exitCode;
+}
