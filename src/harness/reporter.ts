@@ -21,10 +21,11 @@ export interface RunSink {
   reports?: WrittenReports;
 }
 
-const errorText = (e: { message?: string; stack?: string; name?: string }): string => `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message ?? String(e)}`;
+const errorText = (e: { message?: string; name?: string; fix?: unknown }): string =>
+  `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message ?? String(e)}${typeof e.fix === 'string' ? `\n  fix: ${e.fix}` : ''}`;
 
 export function suiteName(moduleId: string): string {
-  return path.basename(moduleId).replace(/\.(perf|selftest|test)\.[cm]?[jt]s$/, '');
+  return path.basename(moduleId).replace(/\.(perf|selftest|test|fixture)\.[cm]?[jt]s$/, '');
 }
 
 /** Collect metrics and non-verdict errors of the finished test modules. */

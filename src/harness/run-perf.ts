@@ -28,6 +28,8 @@ export interface RunPerfDeps {
   /** vitest config file (default: the repo's vitest.config.ts). */
   config?: string;
   root?: string;
+  /** Leave out vitest's default reporter (tests). */
+  quiet?: boolean;
 }
 
 export async function runPerf(argv: readonly string[], io: CliIo, deps: RunPerfDeps = {}): Promise<number> {
@@ -54,7 +56,7 @@ export async function runPerf(argv: readonly string[], io: CliIo, deps: RunPerfD
       run: true,
       watch: false,
       passWithNoTests: true,
-      reporters: ['default', reporter],
+      reporters: deps.quiet ? [reporter] : ['default', reporter],
       provide: { [PROVIDE_KEY]: options },
       ...(options.cpuProfile && {
         execArgv: ['--cpu-prof', `--cpu-prof-dir=${path.join(options.reportsDir, 'profiles')}`],

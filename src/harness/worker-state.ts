@@ -47,7 +47,7 @@ export function workerContext(): RunContext {
 
 /** Suite name of a test: its file name without `.perf.ts` / `.selftest.ts`. */
 export function suiteOf(test: Test): string {
-  return path.basename(test.file.filepath ?? test.file.name).replace(/\.(perf|selftest|test)\.[cm]?[jt]s$/, '');
+  return path.basename(test.file.filepath ?? test.file.name).replace(/\.(perf|selftest|test|fixture)\.[cm]?[jt]s$/, '');
 }
 
 function suiteBaseline(suite: string): { file: string; data: BaselineFile | undefined } {
