@@ -140,6 +140,28 @@ describe('verification pipeline, end to end', () => {
   });
 });
 
+describe('modes and back-pressure', () => {
+  it.each(['exact', 'ivfflat', 'hnsw', 'hybrid'] as const)('retrieval mode %s verifies and records its mode', async (mode) => {
+    const r = await pipeline.verifier.verifyClaim(sample.claims[2]!.text, { mode, k: 2 });
+    expect(r.mode).toBe(mode);
+    expect(r.evidence.length).toBeGreaterThan(0);
+    const { verifications } = await storedRows([r]);
+    expect(verifications[0]!.retrievalMethod).toBe(mode);
+  });
+
+  it('callers submitting more than concurrency + maxQueued at once are refused (BackpressureError)', async () => {
+    const tight = createPipeline({ db, embedder, nli }, { k: 1, concurrency: 1, maxQueued: 1, store: false });
+    const calls = ['one', 'two', 'three'].map((t) => tight.verifier.verifyClaim(`back-pressure claim ${t}`));
+    const settled = await Promise.allSettled(calls);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect(((settled[2] as PromiseRejectedResult).reason as Error).name).toBe('BackpressureError');
+    // verifyClaims waits for capacity instead: many batches through the same tight limiter all complete.
+    const many = await tight.verifier.verifyClaims(Array.from({ length: 6 }, (_, i) => `queued claim ${i}`), { batchSize: 1 });
+    expect(many).toHaveLength(6);
+    expect(tight.verifier.limiter.peakActive).toBe(1);
+  });
+});
+
 describe('bad input', () => {
   it('empty or whitespace-only claims are a clear UserError; in a batch the error names the claim', async () => {
     await expect(pipeline.verifier.verifyClaim('   \n\t ')).rejects.toThrow(UserError);
