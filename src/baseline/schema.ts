@@ -33,6 +33,7 @@ export const baselineMetricSchema = z.object({
   direction: z.enum(['lower', 'higher']),
   kind: z.enum(['timing', 'exact']),
   tolerance: z.number().optional(),
+  judge: z.enum(['baseline', 'budget-only']).optional(),
   budget: budgetSchema.optional(),
   samples: z.array(z.number()).min(1),
   estimates: z.object({ n: z.number().int(), median: z.number(), p5: z.number(), p95: z.number(), p99: z.number(), mad: z.number() }),

@@ -74,6 +74,7 @@ export function buildBaseline(args: {
       direction: m.direction,
       kind: m.kind,
       ...(m.tolerance !== undefined && { tolerance: m.tolerance }),
+      ...(m.judge && { judge: m.judge }),
       ...(m.budget && { budget: m.budget }),
       samples: m.samples,
       estimates: { n: s.n, median: s.median, p5: s.p5, p95: s.p95, p99: s.p99, mad: s.mad },

@@ -114,3 +114,13 @@ describe('exact decisions', () => {
     expect(decide(count(0, { samples: [1, 2] }), undefined).warnings[0]).toMatch(/not deterministic/);
   });
 });
+
+describe('budget-only metrics', () => {
+  it('are shown against the baseline but judged by their budget only', () => {
+    const leak = (samples: number[], budget?: number): MetricSamples => ({ name: 'leak', unit: 'MB/min', direction: 'lower', kind: 'timing', judge: 'budget-only', samples, ...(budget !== undefined && { budget: { max: budget } }) });
+    const d = decide(leak(normalSamples(20, 5, 0.1, 1)), leak(normalSamples(20, 0.01, 0.1, 2)));
+    expect(d.status).toBe('PASS');
+    expect(d.evidence.baseline).toBeDefined();
+    expect(decide(leak(normalSamples(20, 5, 0.1, 1), 1), undefined).status).toBe('BUDGET-FAIL');
+  });
+});

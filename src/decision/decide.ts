@@ -100,6 +100,7 @@ export function decide(current: MetricSamples, baseline: MetricSamples | undefin
   const base = median(baseline.samples);
   evidence.baseline = base;
   evidence.n.baseline = baseline.samples.length;
+  if (current.judge === 'budget-only') return result('PASS', false);
   evidence.ratio = base === 0 ? (cur === 0 ? 1 : Number.POSITIVE_INFINITY) : cur / base;
 
   if (current.kind === 'exact') {

@@ -32,6 +32,7 @@ export function makeMetricResult(args: {
     kind: metric.kind,
     ...(metric.budget && { budget: metric.budget }),
     ...(metric.tolerance !== undefined && { tolerance: metric.tolerance }),
+    ...(metric.judge && { judge: metric.judge }),
     samples: metric.samples,
     summary: summarize(metric.samples),
     ...(baseline && {

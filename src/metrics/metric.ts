@@ -34,6 +34,11 @@ export interface MetricSpec {
    * change is significant AND beyond this. Default: DEFAULT_TOLERANCE[kind].
    */
   tolerance?: number;
+  /**
+   * `budget-only`: never judged against the baseline (shown for information), only against its
+   * budget. For estimates whose ratio means nothing, e.g. a leak rate that is ~0 or negative.
+   */
+  judge?: 'baseline' | 'budget-only';
 }
 
 export interface MetricSamples extends MetricSpec {

@@ -11,7 +11,8 @@ import { register as registerDemo } from './demo.ts';
 import { register as registerDb } from './db.ts';
 import { register as registerIngest } from './ingest.ts';
 import { register as registerSearch } from './search.ts';
+import { register as registerPerf } from './perf.ts';
 
 export type RegisterCommands = (program: Command, ctx: CommandContext) => void;
 
-export const commandGroups: RegisterCommands[] = [registerModels, registerEmbed, registerNli, registerProfile, registerDb, registerIngest, registerSearch, registerVerify, registerDemo];
+export const commandGroups: RegisterCommands[] = [registerModels, registerEmbed, registerNli, registerProfile, registerDb, registerIngest, registerSearch, registerVerify, registerDemo, registerPerf];

@@ -1,0 +1,55 @@
+// Compare two finished runs (report.json files): every metric of `current` judged against the
+// same suite+metric of `baseline`, with the environment differences of the two runs flagged.
+import { environmentDifferences } from '../context/run-context.ts';
+import { withSuiteContext } from '../context/suite-context.ts';
+import { makeMetricResult } from '../harness/metric-result.ts';
+import { finishRun } from '../harness/finish-run.ts';
+import { defaultOptions } from '../harness/options.ts';
+import { PROJECT_ROOT } from '../config/paths.ts';
+import type { MetricSamples } from '../metrics/metric.ts';
+import type { MetricResult, RunResult } from './run-result.ts';
+
+const samplesOf = (m: MetricResult): MetricSamples => ({
+  name: m.name,
+  unit: m.unit,
+  direction: m.direction,
+  kind: m.kind,
+  samples: m.samples,
+  ...(m.budget && { budget: m.budget }),
+  ...(m.tolerance !== undefined && { tolerance: m.tolerance }),
+});
+
+export function compareRuns(baseline: RunResult, current: RunResult, labels: { baseline: string; current: string }, alpha = 0.01): RunResult {
+  const contextOf = (run: RunResult, suite: string) => {
+    const s = run.suites.find((x) => x.name === suite)?.context;
+    return s ? withSuiteContext(run.context, s) : run.context;
+  };
+  const metrics = current.metrics.map((m) => {
+    const base = baseline.metrics.find((b) => b.suite === m.suite && b.name === m.name);
+    return makeMetricResult({
+      suite: m.suite,
+      test: m.test,
+      metric: samplesOf(m),
+      ...(base && {
+        baseline: {
+          metric: samplesOf(base),
+          file: labels.baseline,
+          savedAt: baseline.finishedAt,
+          environmentDiffers: environmentDifferences(contextOf(baseline, m.suite), contextOf(current, m.suite)),
+        },
+      }),
+      decision: { alpha, final: true },
+    });
+  });
+  return finishRun({
+    options: { ...defaultOptions(PROJECT_ROOT), mode: 'compare', profile: current.profile },
+    runId: `compare ${labels.baseline} -> ${labels.current}`,
+    context: current.context,
+    environmentClass: current.environmentClass,
+    startedAt: new Date(current.startedAt),
+    finishedAt: new Date(current.finishedAt),
+    metrics,
+    suites: current.suites.map((s) => ({ ...s, errors: [] })),
+    errors: [],
+  });
+}
