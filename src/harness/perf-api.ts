@@ -56,12 +56,18 @@ export async function measure(name: string, fn: Workload, options: MeasureOption
   const o = harnessOptions();
   const timing: TimingOptions = { ...options, ...(o.profile === 'quick' ? { ...QUICK_TIMING, ...options.quick } : {}) };
   const sampler = new TimingSampler(fn, timing);
+  // The unit names the clock, so a wall-clock baseline is never compared with CPU-time samples.
+  const clock = (): 'wall' | 'cpu' => sampler.resolvedClock();
   const toMetric = (samplesNs: number[]): MetricSamples => ({
     name,
     kind: 'timing',
     ...(options.throughput
-      ? { unit: options.throughput.unit ?? 'items/s', direction: 'higher' as const, samples: samplesNs.map((ns) => (options.throughput!.items * 1e9) / ns) }
-      : { unit: 'ms', direction: 'lower' as const, samples: samplesNs.map((ns) => ns / 1e6) }),
+      ? {
+          unit: `${options.throughput.unit ?? 'items/s'}${clock() === 'cpu' ? ' (cpu)' : ''}`,
+          direction: 'higher' as const,
+          samples: samplesNs.map((ns) => (options.throughput!.items * 1e9) / ns),
+        }
+      : { unit: clock() === 'cpu' ? 'cpu ms' : 'ms', direction: 'lower' as const, samples: samplesNs.map((ns) => ns / 1e6) }),
     ...(options.budget && { budget: options.budget }),
     ...(options.tolerance !== undefined && { tolerance: options.tolerance }),
   });

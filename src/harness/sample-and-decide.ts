@@ -1,6 +1,7 @@
 // Measure a workload and decide against a baseline, re-sampling while the decision is
 // INCONCLUSIVE (bounded: each round doubles n). Shared by measure() and the selftests.
 import type { DecisionOptions } from '../decision/decide.ts';
+import { median } from '../stats/descriptive.ts';
 import { TimingSampler, type TimingOptions, type TimingResult } from '../measure/timing.ts';
 import type { MetricSamples } from '../metrics/metric.ts';
 import type { MetricResult } from '../report/run-result.ts';
@@ -43,6 +44,9 @@ export async function sampleAndDecide(input: SampleAndDecideInput): Promise<{ re
         timedOverhead: timing.timedOverhead,
         wallOverhead: timing.wallOverhead,
         resampleRounds: rounds,
+        clock: timing.clock,
+        cpuShare: timing.cpuShare,
+        wallMedianMs: median(timing.wallNs) / 1e6,
       },
     });
   let result = build(input.maxResampleRounds === 0);

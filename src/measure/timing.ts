@@ -19,13 +19,28 @@ export interface TimingOptions {
   minSampleMs?: number;
   /** Fix the calls per sample (1 gives a per-call latency distribution). */
   iterationsPerSample?: number;
+  /**
+   * Which clock the samples use. `wall`: elapsed monotonic time (process.hrtime.bigint).
+   * `cpu`: CPU time the process consumed during the sample (process.cpuUsage), which does not
+   * count time the process was preempted by other processes: on an oversubscribed machine it is
+   * stable where wall time swings 2-4x. `auto` (default): cpu for synchronous workloads (pure
+   * CPU work), wall for async ones (they wait on I/O, other processes or worker threads).
+   */
+  clock?: 'auto' | 'wall' | 'cpu';
 }
+
+export type Clock = 'wall' | 'cpu';
 
 export type StopReason = 'precision' | 'max-samples' | 'time-cap';
 
 export interface TimingResult {
-  /** ns per call, one value per sample. */
+  /** ns per call on `clock`, one value per sample. */
   samplesNs: number[];
+  clock: Clock;
+  /** Wall-clock ns per call, one value per sample (whatever `clock` is). */
+  wallNs: number[];
+  /** Median of CPU time / wall time per sample: ~1 for uncontended sync work, lower when preempted. */
+  cpuShare: number;
   iterationsPerSample: number;
   stoppedBy: StopReason;
   timerResolutionNs: number;
@@ -40,28 +55,38 @@ export interface TimingResult {
 
 const DEFAULTS = { warmupMs: 200, minSamples: 20, maxSamples: 100, maxTimeMs: 10_000, targetPrecision: 0.01, minSampleMs: 10 };
 
-/** Times `iterations` calls in one timed region; awaits only when the workload is async. */
-async function timeBatch(fn: Workload, iterations: number, isAsync: boolean): Promise<number> {
-  if (isAsync) {
-    const t0 = nowNs();
-    for (let i = 0; i < iterations; i++) await fn();
-    return Number(nowNs() - t0);
-  }
+interface BatchTime {
+  wallNs: number;
+  cpuNs: number;
+}
+
+/**
+ * Times `iterations` calls in one timed region; awaits only when the workload is async. The CPU
+ * reading brackets the wall reading (~1 us outside the timed region).
+ */
+async function timeBatch(fn: Workload, iterations: number, isAsync: boolean): Promise<BatchTime> {
+  const c0 = process.cpuUsage();
   const t0 = nowNs();
-  for (let i = 0; i < iterations; i++) fn();
-  return Number(nowNs() - t0);
+  if (isAsync) for (let i = 0; i < iterations; i++) await fn();
+  else for (let i = 0; i < iterations; i++) fn();
+  const wallNs = Number(nowNs() - t0);
+  const c = process.cpuUsage(c0);
+  return { wallNs, cpuNs: (c.user + c.system) * 1000 };
 }
 
 const noop = (): void => {};
 
 /** A stateful sampler, so a comparison can ask for more samples of the same warmed-up workload. */
 export class TimingSampler {
-  private readonly options: typeof DEFAULTS & { iterationsPerSample?: number };
+  private readonly options: typeof DEFAULTS & Pick<TimingOptions, 'iterationsPerSample' | 'clock'>;
   private isAsync = false;
   private iterations = 1;
   private resolution = 0;
   private emptyNsPerCall = 0;
   private readonly samples: number[] = [];
+  private readonly wall: number[] = [];
+  private readonly shares: number[] = [];
+  private clock: Clock = 'wall';
   private timedNs = 0;
   private wallNs = 0;
   private stoppedBy: StopReason = 'max-samples';
@@ -96,7 +121,9 @@ export class TimingSampler {
     this.iterations = this.options.iterationsPerSample ?? Math.max(1, Math.ceil((minSampleMs * 1e6) / Math.max(perCall, 1)));
     // Empty-function baseline: the loop and clock cost the harness adds to every sample.
     const empties: number[] = [];
-    for (let i = 0; i < 5; i++) empties.push((await timeBatch(noop, this.iterations, this.isAsync)) / this.iterations);
+    for (let i = 0; i < 5; i++) empties.push((await timeBatch(noop, this.iterations, this.isAsync)).wallNs / this.iterations);
+    const clock = this.options.clock ?? 'auto';
+    this.clock = clock === 'auto' ? (this.isAsync ? 'wall' : 'cpu') : clock;
     this.emptyNsPerCall = median(empties);
     this.prepared = true;
   }
@@ -114,9 +141,11 @@ export class TimingSampler {
     let timedThisPhase = 0;
     this.stoppedBy = 'max-samples';
     while (this.samples.length - start < maxSamples) {
-      const ns = await timeBatch(this.fn, this.iterations, this.isAsync);
-      timedThisPhase += ns;
-      this.samples.push(ns / this.iterations);
+      const t = await timeBatch(this.fn, this.iterations, this.isAsync);
+      timedThisPhase += t.wallNs;
+      this.samples.push((this.clock === 'cpu' ? t.cpuNs : t.wallNs) / this.iterations);
+      this.wall.push(t.wallNs / this.iterations);
+      this.shares.push(t.wallNs > 0 ? t.cpuNs / t.wallNs : 1);
       const taken = this.samples.length - start;
       if (taken >= minSamples && taken % 5 === 0 && this.precisionReached(targetPrecision)) {
         this.stoppedBy = 'precision';
@@ -132,28 +161,40 @@ export class TimingSampler {
     return this.result();
   }
 
+  /** The clock in use (`auto` resolved after the first call). */
+  resolvedClock(): Clock {
+    return this.clock;
+  }
+
   private precisionReached(target: number): boolean {
     const ci = bootstrapMedianCi(this.samples, { resamples: 200, seed: this.samples.length });
     return (ci.upper - ci.lower) / 2 <= target * Math.abs(ci.estimate);
   }
 
   result(): TimingResult {
-    const med = median(this.samples);
+    const wallMed = median(this.wall);
+    const cpuShare = median(this.shares);
     const warnings: string[] = [];
-    const sampleNs = med * this.iterations;
-    if (med < 10 * this.emptyNsPerCall) {
-      warnings.push(`within 10x of an empty function (${med.toFixed(1)} vs ${this.emptyNsPerCall.toFixed(1)} ns/call): likely optimised out`);
+    const sampleNs = wallMed * this.iterations;
+    if (this.clock === 'wall' && !this.isAsync && cpuShare < 0.8) {
+      warnings.push(`contended: the process ran ${(cpuShare * 100).toFixed(0)}% of the wall time (other processes); prefer clock 'cpu' for CPU-bound work`);
+    }
+    if (wallMed < 10 * this.emptyNsPerCall) {
+      warnings.push(`within 10x of an empty function (${wallMed.toFixed(1)} vs ${this.emptyNsPerCall.toFixed(1)} ns/call): likely optimised out`);
     }
     if (sampleNs < 100 * this.resolution) {
       warnings.push(`sample of ${sampleNs.toFixed(0)} ns is within 100x of the timer resolution (${this.resolution} ns)`);
     }
     return {
       samplesNs: [...this.samples],
+      clock: this.clock,
+      wallNs: [...this.wall],
+      cpuShare,
       iterationsPerSample: this.iterations,
       stoppedBy: this.stoppedBy,
       timerResolutionNs: this.resolution,
       emptyNsPerCall: this.emptyNsPerCall,
-      timedOverhead: med > 0 ? this.emptyNsPerCall / med : Number.NaN,
+      timedOverhead: wallMed > 0 ? this.emptyNsPerCall / wallMed : Number.NaN,
       wallOverhead: this.wallNs > 0 ? Math.max(0, this.wallNs - this.timedNs) / this.wallNs : 0,
       warnings,
     };

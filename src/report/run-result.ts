@@ -16,6 +16,12 @@ export interface MeasurementInfo {
   /** Fraction of the sampling phase's wall time spent outside timed regions. */
   wallOverhead?: number;
   resampleRounds?: number;
+  /** Clock of the samples: wall (elapsed) or cpu (process CPU time, immune to preemption). */
+  clock?: 'wall' | 'cpu';
+  /** Median CPU time / wall time per sample (~1 uncontended sync work, < 1 when preempted). */
+  cpuShare?: number;
+  /** Median wall-clock time per call, whatever the clock of the samples. */
+  wallMedianMs?: number;
   /** Verdicts of the independent rounds that confirmed (or not) a change. */
   confirmation?: string[];
   /** Leak estimator details for memory metrics: OLS slope of post-GC heap and its CI. */
