@@ -1,0 +1,141 @@
+// Seed feature 2.1, embeddings: throughput (texts/s) of the embedding service by batch size x text
+// length x variant, the process's peak RSS per batch size, and the service's overhead over the raw
+// ORT session on the same padded token shapes (src/inference/model-profile.ts). Writes the batch-size
+// recommendations to reports/profiles/embeddings-batch-sizes.{json,md}.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultCacheDir } from '../src/config/paths.ts';
+import { loadEmbedder, type Embedder } from '../src/embedding/embedder.ts';
+import { measure, perf, record, type MetricResult } from '../src/harness/index.ts';
+import { profileEmbeddings, profileTexts, type LengthClass } from '../src/inference/model-profile.ts';
+import type { Variant } from '../src/models/spec.ts';
+import { writeArtefact } from './support/artefacts.ts';
+import { recommendBatches, renderGrid, type GridCell } from './support/batch-recommendation.ts';
+import { peakRssDuring } from './support/process-memory.ts';
+import { recordFixture, recordPack } from './support/run-context.ts';
+import { checkTarget, targetsMarkdown, type TargetCheck } from './support/advisory-targets.ts';
+
+const cacheDir = defaultCacheDir(process.env);
+const VARIANTS: readonly Variant[] = ['fp32', 'int8'];
+const BATCHES = perf.quick ? [32] : [8, 16, 32, 64, 128];
+const LENGTHS: readonly LengthClass[] = perf.quick ? ['short'] : ['short', 'medium', 'long'];
+/** Texts per timed call: enough for several batches at b128, short enough for ~10 samples in 3 s. */
+const ITEMS: Record<LengthClass, number> = { short: 256, medium: 192, long: 128 };
+/** The embedder's default batch size: the targets apply to what users run. */
+const DEFAULT_BATCH = 32;
+
+const FLOOR = { min: 500, source: 'seed floor 2.1: > 500 texts/s' };
+const TARGET = { fp32: 700, int8: 1500 } as const;
+const MEMORY_FLOOR_MB = 500;
+const OVERHEAD_TARGET_PCT = 10;
+// Two-thread ORT on this shared 2-core VM swings 3-7% between passes (STACK.md): 10% is the
+// smallest change worth gating on; the report's MDE column shows whether the run could resolve it.
+const TOLERANCE = 0.1;
+const TIMING = { warmupMs: 300, minSamples: 8, maxSamples: 30, maxTimeMs: 3_000, targetPrecision: 0.02 };
+const QUICK_TIMING = { warmupMs: 200, minSamples: 6, maxSamples: 15, maxTimeMs: 1_500, targetPrecision: 0.03 };
+
+const texts = Object.fromEntries(LENGTHS.map((l) => [l, profileTexts(l, ITEMS[l])])) as Record<LengthClass, string[]>;
+const longTexts = profileTexts('long', ITEMS.long);
+const grid: Array<GridCell & { metric: string }> = [];
+const memory: Array<{ variant: Variant; batchSize: number; peakMb: number; aboveLoadedMb: number }> = [];
+const targets: TargetCheck[] = [];
+const overheads: Array<{ variant: Variant; overheadPct: number; efficiency: number; meanTokens: number }> = [];
+
+const mb = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
+
+beforeAll(() => {
+  recordFixture('evidence_corpus.json');
+});
+
+afterAll(() => {
+  if (grid.length === 0) return;
+  const recs = recommendBatches(grid, TOLERANCE / 2);
+  const notes = [
+    `profile ${perf.quick ? 'quick (batch 32, short texts only)' : 'full'}; texts from fixtures/truthgraph/evidence_corpus.json: short ~90 chars (cut at a word), medium as-is, long two passages joined`,
+    'in-process ORT session, 2 intra-op threads (the embedder defaults users run); length-bucketed batches',
+    `"within noise": batches within ${(TOLERANCE / 2) * 100}% of the best median; the smallest of them is the memory-friendly choice`,
+    ...memory.map((m) => `peak RSS ${m.variant} b${m.batchSize} on long texts: ${m.peakMb} MB (${m.aboveLoadedMb} MB above the loaded model)`),
+    ...overheads.map((o) => `service overhead vs raw ORT ${o.variant} b${DEFAULT_BATCH} short (~${o.meanTokens} tokens): ${o.overheadPct.toFixed(1)}%`),
+  ];
+  const files = writeArtefact('embeddings', 'batch-sizes', { unit: 'texts/s', grid, recommendations: recs, memory, overheads, targets }, renderGrid('Embeddings: batch-size recommendations', 'texts/s', grid, recs, notes) + (targets.length ? `\n## Our targets (advisory)\n\n${targetsMarkdown(targets)}\n` : ''));
+  console.log(`embeddings batch-size recommendations: ${files.join(', ')}`);
+});
+
+for (const variant of VARIANTS) {
+  describe(`embeddings ${variant}`, () => {
+    for (const batchSize of BATCHES) {
+      describe(`batch ${batchSize}`, () => {
+        let embedder: Embedder;
+        let loadedRss = 0;
+        beforeAll(async () => {
+          embedder = await loadEmbedder({ cacheDir, variant, batchSize });
+          recordPack(embedder.pack);
+          loadedRss = process.memoryUsage().rss;
+        });
+        afterAll(async () => embedder?.dispose());
+
+        for (const length of LENGTHS) {
+          it(`throughput on ${length} texts`, async () => {
+            const input = texts[length];
+            const name = `embed ${variant} b${batchSize} ${length}`;
+            const result = await measure(name, () => embedder.embed(input), {
+              throughput: { items: input.length, unit: 'texts/s' },
+              tolerance: TOLERANCE,
+              ...TIMING,
+              quick: QUICK_TIMING,
+              // The seed's floor is stated for sentence-length texts: it gates the ~90-char class.
+              ...(length === 'short' && { budget: FLOOR }),
+            });
+            grid.push({ variant, length, batchSize, itemsPerSec: result.decision.evidence.current, metric: name });
+            if (length === 'short' && batchSize === DEFAULT_BATCH) {
+              targets.push(checkTarget(result, { statistic: 'median', min: TARGET[variant], source: `issue 6: >= ${TARGET[variant]} texts/s ${variant} on ~90-char texts` }));
+            }
+            if (length === 'short') expect(result).toMeetBudget();
+            expect(result).not.toRegress();
+          });
+        }
+
+        it('peak RSS while embedding long texts', async () => {
+          // Long texts make the largest shapes of the grid: ORT's arena grows to them and stays.
+          const { peakBytes, exact } = await peakRssDuring(() => embedder.embed(longTexts));
+          const result = record(`embed ${variant} b${batchSize} long peak rss`, mb(peakBytes), {
+            unit: 'MB',
+            direction: 'lower',
+            kind: 'timing',
+            tolerance: 0.15,
+            budget: { max: MEMORY_FLOOR_MB, statistic: 'max', source: `seed floor 2.1: < ${MEMORY_FLOOR_MB} MB per batch (whole test process${exact ? '' : ', lifetime peak'})` },
+          });
+          memory.push({ variant, batchSize, peakMb: mb(peakBytes), aboveLoadedMb: mb(peakBytes - loadedRss) });
+          expect(result).toMeetBudget();
+          expect(result).not.toRegress();
+        });
+      });
+    }
+
+    it(`service overhead vs the raw ORT session (b${DEFAULT_BATCH}, short texts)`, async () => {
+      // model-profile times the service end to end and the raw runner on the same padded batches,
+      // alternating per repetition: each pair gives one overhead sample.
+      const [row] = await profileEmbeddings({
+        cacheDir,
+        variants: [variant],
+        batchSizes: [DEFAULT_BATCH],
+        lengths: ['short'],
+        workers: 0,
+        threads: 2,
+        items: 512,
+        repetitions: perf.quick ? 5 : 11,
+      });
+      // Service time over raw time on the same shapes (100% = no overhead); a ratio near 100 keeps
+      // the harness's relative tolerance meaningful, where an overhead near 0% would not.
+      const samples = row!.samples.map((svc, i) => (100 * row!.rawSamples[i]!) / svc);
+      const result: MetricResult = record(`embed ${variant} b${DEFAULT_BATCH} short service time vs raw ORT`, samples, {
+        unit: '% of raw',
+        direction: 'lower',
+        kind: 'timing',
+        tolerance: 0.05,
+      });
+      targets.push(checkTarget(result, { statistic: 'median', max: 100 + OVERHEAD_TARGET_PCT, source: `issue 6: overhead <= ${OVERHEAD_TARGET_PCT}%` }));
+      overheads.push({ variant, overheadPct: result.decision.evidence.current - 100, efficiency: row!.efficiency, meanTokens: row!.meanTokens });
+      expect(result).not.toRegress();
+    });
+  });
+}
