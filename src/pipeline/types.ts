@@ -63,7 +63,8 @@ export interface VerificationRecord {
   nliModelId: string;
   pipelineVersion: string;
   retrievalMethod: string;
-  timings: StageTimings;
+  /** Stages before the store (the store's own time is unknown while it runs). */
+  timings: Pick<StageTimings, 'embed' | 'retrieve' | 'nli' | 'aggregate'>;
 }
 
 export interface StoredVerification {

@@ -130,7 +130,7 @@ export async function verifyBatch(claims: readonly (ClaimInput & { index: number
         nliModelId: deps.nli.pack.name,
         pipelineVersion: options.pipelineVersion,
         retrievalMethod: options.mode,
-        timings: { ...stageTimes, store: 0, total: 0 },
+        timings: stageTimes,
       };
     });
     try {
