@@ -12,7 +12,7 @@ import { embeddedProvider, readEmbeddedStatus } from './providers/embedded.ts';
 import { chooseProvider } from './providers/select.ts';
 import type { DbLog, DbServer, ResolvedProvider } from './providers/types.ts';
 import { urlProvider } from './providers/url.ts';
-import type { Queryable, TransactionRunner } from './queryable.ts';
+import { setStatements, type Queryable, type SessionSettings, type SettingsQueryRunner, type TransactionRunner } from './queryable.ts';
 import { vectorFromSql } from './vector.ts';
 
 export interface EngineInfo {
@@ -68,8 +68,10 @@ export async function startServer(config: DbConfig, options: OpenOptions = {}): 
   }
 }
 
-export class Database implements Queryable, TransactionRunner {
+export class Database implements Queryable, TransactionRunner, SettingsQueryRunner {
   readonly instrumentation = new Instrumentation();
+  /** Session settings each pooled connection has been given by queryWithSettings (a new client starts empty). */
+  private readonly sessionSettings = new WeakMap<PoolClient, Map<string, string>>();
   private readonly inTransaction = new AsyncLocalStorage<boolean>();
   private vectorOid: number | undefined;
   private closed = false;
@@ -174,6 +176,49 @@ export class Database implements Queryable, TransactionRunner {
       return await this.pool.query<R>(text, params as unknown[] | undefined);
     } catch (error) {
       throw this.mapError(error);
+    }
+  }
+
+  /**
+   * Runs one statement with the given session settings. Each pooled client remembers what it was
+   * given, so a `SET` round trip is sent only when a value changes: a repeated search costs exactly
+   * one round trip, and no transaction is held open. Scope rule: use this only for knobs that affect
+   * nothing but statements which declare them (hnsw.* / ivfflat.* ANN scan knobs): every statement
+   * that relies on such a knob must declare all of them it depends on, so it never inherits a value
+   * it did not ask for. Planner knobs (enable_*) would leak into unrelated queries: not for here.
+   */
+  async queryWithSettings<R extends QueryResultRow = QueryResultRow>(
+    settings: SessionSettings,
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<R>> {
+    this.guardDeadlock();
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw this.mapError(error);
+    }
+    let broken: unknown;
+    try {
+      const current = this.sessionSettings.get(client) ?? new Map<string, string>();
+      const changed = Object.fromEntries(Object.entries(settings).filter(([name, value]) => current.get(name) !== String(value)));
+      if (Object.keys(changed).length > 0) {
+        const sql = setStatements(changed, 'SESSION');
+        this.instrumentation.record(sql);
+        // Forget what we knew first: if the SET fails part-way, the next call re-sends everything.
+        this.sessionSettings.delete(client);
+        await client.query(sql);
+        for (const [name, value] of Object.entries(changed)) current.set(name, String(value));
+      }
+      this.sessionSettings.set(client, current);
+      this.instrumentation.record(text);
+      return await client.query<R>(text, params as unknown[] | undefined);
+    } catch (error) {
+      broken = error;
+      throw this.mapError(error);
+    } finally {
+      client.release(broken !== undefined && isConnectionError(broken) ? (broken as Error) : undefined);
     }
   }
 

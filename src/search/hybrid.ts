@@ -1,8 +1,8 @@
 // Hybrid retrieval: vector top-N and full-text top-N in ONE statement, fused by weighted RRF in TS.
 import type { TransactionRunner } from '../db/queryable.ts';
-import { vectorToSql, type VectorLike } from '../db/vector.ts';
+import { vectorToBinary, type VectorLike } from '../db/vector.ts';
 import { fuseRrf, DEFAULT_RRF_K } from './rrf.ts';
-import { searchSetup, type SearchMode } from './vector-search.ts';
+import { distanceOrder, runWithSettings, searchSettings, type SearchMode } from './vector-search.ts';
 
 export interface HybridOptions {
   k: number;
@@ -16,6 +16,8 @@ export interface HybridOptions {
   vectorMode?: SearchMode;
   probes?: number;
   efSearch?: number;
+  /** pgvector iterative index scans for the vector side (default true; see SearchOptions). */
+  iterativeScan?: boolean;
 }
 
 export interface HybridHit {
@@ -30,12 +32,14 @@ export interface HybridHit {
   category: string | null;
 }
 
-const HYBRID_SQL = `
+// $1 is the query vector in binary form (vectorToBinary); exact mode orders by a non-indexable form.
+export function hybridSql(mode: SearchMode): string {
+  return `
 WITH vec AS (
   SELECT m.entity_id AS id, 1 - (m.embedding <=> $1::vector) AS similarity, NULL::real AS text_rank
     FROM embeddings m
    WHERE m.entity_kind = 'evidence' AND m.model_id = $2
-   ORDER BY m.embedding <=> $1::vector
+   ORDER BY ${distanceOrder(mode, '$1::vector')}
    LIMIT $4
 ), txt AS (
   SELECT e.id, NULL::float8 AS similarity, ts_rank_cd(e.tsv, q) AS text_rank
@@ -51,6 +55,7 @@ WITH vec AS (
 SELECT b.side, b.rank, b.id, b.similarity, e.content, e.source, e.url, e.category
   FROM both_sides b JOIN evidence e ON e.id = b.id
  ORDER BY b.side, b.rank`;
+}
 
 export async function hybridSearch(
   db: TransactionRunner,
@@ -60,13 +65,19 @@ export async function hybridSearch(
 ): Promise<HybridHit[]> {
   const candidates = options.candidates ?? Math.max(options.k * 4, 20);
   const mode = options.vectorMode ?? 'exact';
-  const { rows } = await db.transaction(
-    (tx) =>
-      tx.query<{ side: 'vector' | 'text'; rank: string; id: string; similarity: number | null; content: string; source: string | null; url: string | null; category: string | null }>(
-        HYBRID_SQL,
-        [vectorToSql(vector), options.modelId, text, candidates],
-      ),
-    { setup: searchSetup({ mode, k: candidates, modelId: options.modelId, ...(options.probes ? { probes: options.probes } : {}), ...(options.efSearch ? { efSearch: options.efSearch } : {}) }) },
+  const settings = searchSettings({
+    mode,
+    k: candidates,
+    modelId: options.modelId,
+    ...(options.probes ? { probes: options.probes } : {}),
+    ...(options.efSearch ? { efSearch: options.efSearch } : {}),
+    ...(options.iterativeScan !== undefined ? { iterativeScan: options.iterativeScan } : {}),
+  });
+  const { rows } = await runWithSettings<{ side: 'vector' | 'text'; rank: string; id: string; similarity: number | null; content: string; source: string | null; url: string | null; category: string | null }>(
+    db,
+    settings,
+    hybridSql(mode),
+    [vectorToBinary(vector), options.modelId, text, candidates],
   );
   const bySide = { vector: [] as string[], text: [] as string[] };
   const details = new Map<string, (typeof rows)[number]>();

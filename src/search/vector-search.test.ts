@@ -1,15 +1,17 @@
 // Search against real PGlite: exact == brute force (same order), ANN recall on clustered vectors,
-// the cosine index is actually used, hybrid fusion, constant round trips for any k.
+// the cosine index is actually used, hybrid fusion, constant round trips for any k, session knobs
+// sent only when they change, iterative scans filling k under a model filter.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.ts';
 import { explainAnalyze } from '../db/explain.ts';
+import { upsertEmbeddings } from '../db/repositories/embeddings.ts';
 import { ingestEvidence } from '../db/repositories/evidence.ts';
 import { openEphemeralDatabase } from '../db/testing.ts';
 import { hybridSearch } from './hybrid.ts';
 import { buildVectorIndex, listVectorIndexes } from './indexes.ts';
 import { meanRecallAtK } from './recall.ts';
 import { bruteForceTopK, clusteredVectors } from './synthetic-vectors.ts';
-import { searchMany, searchParams, searchSetup, searchSql } from './vector-search.ts';
+import { searchMany, searchParams, searchSettings, searchSetup, searchSql } from './vector-search.ts';
 
 const N = 2000;
 const MODEL = { id: 'test-model', hash: 'h1' };
@@ -52,8 +54,10 @@ describe('exact search', () => {
     const fifty = await db.measure('k50', () => searchMany(db, queries.slice(0, 5), { mode: 'exact', k: 50, modelId: MODEL.id }));
     expect(five.value.map((h) => h.length)).toEqual([5, 5, 5, 5, 5]);
     expect(fifty.value.map((h) => h.length)).toEqual([50, 50, 50, 50, 50]);
-    expect(five.stats.roundTrips).toBe(3); // BEGIN+SET LOCAL, the search, COMMIT
-    expect(fifty.stats.roundTrips).toBe(five.stats.roundTrips);
+    // Exact mode needs no session knob: the search statement is the only round trip.
+    expect(five.stats.roundTrips).toBe(1);
+    expect(fifty.stats.roundTrips).toBe(1);
+    expect(five.stats.statements.map((s) => s.sql)).toEqual([expect.stringMatching(/^WITH q AS MATERIALIZED/)]);
     expect(fifty.stats.repeated).toEqual([]);
   });
 
@@ -86,8 +90,10 @@ describe('approximate search', () => {
     const options = { mode: 'hnsw', k: 10, modelId: MODEL.id, efSearch: 40 } as const;
     const plan = await explainAnalyze(db, searchSql('hnsw'), searchParams(queries.slice(0, 3), options), { setup: searchSetup(options) });
     expect(plan.indexesUsed).toContain('embeddings_embedding_hnsw_idx');
+    // Exact mode keeps away from the ANN index by its ORDER BY alone, with no planner knob set.
     const exactOptions = { ...options, mode: 'exact' } as const;
-    const exactPlan = await explainAnalyze(db, searchSql('exact'), searchParams([queries[0]!], exactOptions), { setup: searchSetup(exactOptions) });
+    expect(searchSetup(exactOptions)).toBe('');
+    const exactPlan = await explainAnalyze(db, searchSql('exact'), searchParams([queries[0]!], exactOptions));
     expect(exactPlan.indexesUsed).not.toContain('embeddings_embedding_hnsw_idx');
     const exact = queries.map((q) => bruteForceTopK(q, items, 10).map((e) => e.id));
     const approx = (await searchMany(db, queries, options)).map((hits) => hits.map((h) => h.evidenceId));
@@ -95,6 +101,68 @@ describe('approximate search', () => {
     // k above ef_search still returns k hits (ef_search is raised to k).
     const wide = await searchMany(db, [queries[0]!], { ...options, k: 60 });
     expect(wide[0]).toHaveLength(60);
+  });
+
+  it('sends ANN knobs only when they change: a repeated search is one round trip, and the session holds what the last search asked', async () => {
+    const setting = async (name: string) => (await db.query<{ v: string }>('SELECT current_setting($1) AS v', [name])).rows[0]!.v;
+    const hnsw = { mode: 'hnsw', k: 10, modelId: MODEL.id } as const;
+    await searchMany(db, [queries[0]!], { ...hnsw, efSearch: 64 });
+    const same = await db.measure('same-knobs', () => searchMany(db, [queries[1]!], { ...hnsw, efSearch: 64 }));
+    expect(same.stats.roundTrips).toBe(1);
+    const changed = await db.measure('new-knobs', () => searchMany(db, [queries[1]!], { ...hnsw, efSearch: 80 }));
+    expect(changed.stats.roundTrips).toBe(2);
+    expect(changed.stats.statements[0]!.sql).toBe('SET hnsw.ef_search = 80');
+    expect(await setting('hnsw.ef_search')).toBe('80');
+    // The default is declared too, so a search that does not ask for 80 does not inherit it.
+    const defaults = await db.measure('default-knobs', () => searchMany(db, [queries[1]!], hnsw));
+    expect(defaults.stats.statements[0]!.sql).toBe('SET hnsw.ef_search = 40');
+    expect(await setting('hnsw.ef_search')).toBe('40');
+    expect(await setting('hnsw.iterative_scan')).toBe('strict_order');
+    // Exact mode sets nothing and leaves the ANN knobs alone.
+    const exact = await db.measure('exact-after-hnsw', () => searchMany(db, [queries[1]!], { ...hnsw, mode: 'exact' }));
+    expect(exact.stats.roundTrips).toBe(1);
+    // A rejected SET (pgvector caps ef_search at 1000) forgets the connection's state: the next
+    // search re-sends its knobs, and the session holds exactly what that search asked for.
+    await expect(searchMany(db, [queries[0]!], { ...hnsw, efSearch: 1001 })).rejects.toThrow(/ef_search/);
+    const recovered = await db.measure('after-failed-set', () => searchMany(db, [queries[1]!], { ...hnsw, efSearch: 90 }));
+    expect(recovered.stats.statements[0]!.sql).toBe('SET hnsw.ef_search = 90; SET hnsw.iterative_scan = strict_order');
+    expect(await setting('hnsw.ef_search')).toBe('90');
+    const again = await db.measure('after-90', () => searchMany(db, [queries[1]!], { ...hnsw, efSearch: 90 }));
+    expect(again.stats.roundTrips).toBe(1);
+  });
+
+  it('iterative scans still return k hits when another model crowds the neighbourhood (HNSW and IVFFlat)', async () => {
+    // Copies of each query's true top 20 under another model id: about half of every ANN candidate
+    // list is then filtered out, while the table stays mostly this model's (so the planner keeps the index).
+    // Slightly tilted copies: HNSW normalises cosine vectors and folds identical ones into one node.
+    const byId = new Map(items.map((it) => [it.id, it.vector]));
+    const crowd = [...new Set(queries.flatMap((q) => bruteForceTopK(q, items, 20).map((e) => e.id)))];
+    await upsertEmbeddings(db, 'evidence', { id: 'crowding-model', hash: 'h2' }, crowd.map((id) => ({ entityId: id, vector: byId.get(id)!.map((x, i) => x * (1 + 0.002 * ((i % 5) - 2))) })));
+    try {
+      await buildVectorIndex(db, { kind: 'hnsw', m: 16, efConstruction: 64 });
+      const hnsw = { mode: 'hnsw', k: 20, modelId: MODEL.id, efSearch: 20 } as const;
+      const exact = queries.map((q) => bruteForceTopK(q, items, 20).map((e) => e.id));
+      const without = await searchMany(db, queries, { ...hnsw, iterativeScan: false });
+      const plan = await explainAnalyze(db, searchSql('hnsw'), searchParams([queries[0]!], hnsw), { setup: searchSetup(hnsw) });
+      expect(plan.indexesUsed).toContain('embeddings_embedding_hnsw_idx');
+      expect(Math.min(...without.map((h) => h.length))).toBeLessThan(20);
+      const withIterative = await searchMany(db, queries, hnsw);
+      expect(withIterative.map((h) => h.length)).toEqual(queries.map(() => 20));
+      expect(meanRecallAtK(exact, withIterative.map((h) => h.map((x) => x.evidenceId)), 20)).toBeGreaterThanOrEqual(0.95);
+      // strict_order: hits come back in distance order.
+      for (const hits of withIterative) expect(hits.map((h) => h.similarity)).toEqual([...hits.map((h) => h.similarity)].sort((a, b) => b - a));
+
+      // ~24 rows per list: one probed list cannot hold 20 hits of this model once the copies are filtered.
+      await buildVectorIndex(db, { kind: 'ivfflat', lists: 100 });
+      const ivf = { mode: 'ivfflat', k: 20, modelId: MODEL.id, probes: 1 } as const;
+      expect(searchSettings(ivf)).toEqual({ 'ivfflat.probes': 1, 'ivfflat.iterative_scan': 'relaxed_order' });
+      const fewer = await searchMany(db, queries, { ...ivf, iterativeScan: false });
+      expect(Math.min(...fewer.map((h) => h.length))).toBeLessThan(20);
+      const filled = await searchMany(db, queries, ivf);
+      expect(filled.map((h) => h.length)).toEqual(queries.map(() => 20));
+    } finally {
+      await db.query("DELETE FROM embeddings WHERE model_id = 'crowding-model'");
+    }
   });
 });
 
@@ -109,7 +177,7 @@ describe('hybrid search', () => {
     const { value: hits, stats } = await db.measure('hybrid', () =>
       hybridSearch(db, 'volcanic eruption', q, { k: 5, modelId: MODEL.id, candidates: 10 }),
     );
-    expect(stats.roundTrips).toBe(3);
+    expect(stats.roundTrips).toBe(1); // exact vector side: no knobs, one statement
     // Both passages contain 'volcan' and 'erupt'; the denser match ranks first (ts_rank_cd).
     const text = hits.filter((h) => h.textRank !== null).sort((a, b) => a.textRank! - b.textRank!).map((h) => h.evidenceId);
     expect(text).toEqual(['txt-volcano', 'txt-volcano-2']);

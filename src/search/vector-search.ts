@@ -1,8 +1,11 @@
-// Cosine top-k over evidence embeddings for MANY query vectors in one statement (unnest + LATERAL),
-// evidence joined in the same query. Knobs (probes, ef_search) are SET LOCAL in the query's
-// transaction, sent with BEGIN in the same round trip.
-import type { TransactionRunner } from '../db/queryable.ts';
-import { vectorToSql, type VectorLike } from '../db/vector.ts';
+// Cosine top-k over evidence embeddings for MANY query vectors in one statement (LATERAL per query),
+// evidence joined in the same query. Query vectors travel as one binary real[] parameter (no text
+// float parsing in the server). ANN knobs (probes, ef_search, iterative scan) are session settings
+// sent only when they change (Database.queryWithSettings), so a repeated search is ONE round trip;
+// exact mode needs no knob at all (its ORDER BY cannot use an ANN index).
+import type { QueryResult, QueryResultRow } from 'pg';
+import { canQueryWithSettings, setStatements, type SessionSettings, type TransactionRunner } from '../db/queryable.ts';
+import { EMBEDDING_DIM, vectorsToBinaryArray, type VectorLike } from '../db/vector.ts';
 
 export const SEARCH_MODES = ['exact', 'ivfflat', 'hnsw'] as const;
 export type SearchMode = (typeof SEARCH_MODES)[number];
@@ -17,6 +20,12 @@ export interface SearchOptions {
   probes?: number;
   /** HNSW candidate list size (default 40; raised to k when k is larger). */
   efSearch?: number;
+  /**
+   * pgvector 0.8 iterative index scans (default true): when the model/kind filter drops candidates
+   * the ANN scan found, the scan continues until k rows pass, instead of returning fewer than k.
+   * HNSW uses strict_order (hits stay in distance order), IVFFlat relaxed_order (its only mode).
+   */
+  iterativeScan?: boolean;
 }
 
 export interface SearchHit {
@@ -33,31 +42,53 @@ function positiveInt(name: string, value: number): number {
   return value;
 }
 
-/** SET LOCAL lines for a mode; values are validated integers (SET cannot take bind parameters). */
-export function searchSetup(options: SearchOptions): string {
+/**
+ * The session settings a mode relies on; values are validated integers/keywords (SET cannot take
+ * bind parameters). Each ANN mode declares every knob of its index type, so it never runs with a
+ * value left by another search. Exact mode declares none: its ORDER BY is not indexable.
+ */
+export function searchSettings(options: SearchOptions): SessionSettings {
+  const iterative = options.iterativeScan ?? true;
   switch (options.mode) {
     case 'exact':
-      // Force the exact scan even when an ANN index exists.
-      return 'SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off';
+      return {};
     case 'ivfflat':
-      return `SET LOCAL ivfflat.probes = ${positiveInt('probes', options.probes ?? 10)}`;
+      return {
+        'ivfflat.probes': positiveInt('probes', options.probes ?? 10),
+        'ivfflat.iterative_scan': iterative ? 'relaxed_order' : 'off',
+      };
     case 'hnsw':
-      return `SET LOCAL hnsw.ef_search = ${Math.max(positiveInt('efSearch', options.efSearch ?? 40), options.k)}`;
+      return {
+        'hnsw.ef_search': Math.max(positiveInt('efSearch', options.efSearch ?? 40), options.k),
+        'hnsw.iterative_scan': iterative ? 'strict_order' : 'off',
+      };
   }
 }
 
-// The ANN form orders by the distance alone so the planner can use the vector_cosine_ops index;
-// the exact form adds the id as a tie-breaker for a fully deterministic order.
+/** SET LOCAL lines of searchSettings (for EXPLAIN and runners without queryWithSettings). */
+export function searchSetup(options: SearchOptions): string {
+  return setStatements(searchSettings(options), 'LOCAL');
+}
+
+/** The candidate-distance ORDER BY: indexable for ANN modes, deliberately not for exact. */
+export function distanceOrder(mode: SearchMode, vector: string): string {
+  // `+ 0` keeps the value but hides the `<=>` operator from the planner, so no ANN index (nor an
+  // incremental sort over one) can serve it: exact stays exact without any planner knob.
+  return mode === 'exact' ? `(m.embedding <=> ${vector}) + 0, m.entity_id` : `m.embedding <=> ${vector}`;
+}
+
 export function searchSql(mode: SearchMode): string {
-  const order = mode === 'exact' ? 'm.embedding <=> q.v, m.entity_id' : 'm.embedding <=> q.v';
   return `
+WITH q AS MATERIALIZED (
+  SELECT o AS ord, ($1::real[])[(o - 1) * $5 + 1 : o * $5]::vector AS v FROM generate_series(1, $6::int) o
+)
 SELECT q.ord, h.entity_id AS evidence_id, 1 - h.distance AS similarity, e.content, e.source, e.url, e.category
-  FROM unnest($1::vector[]) WITH ORDINALITY AS q(v, ord)
+  FROM q
  CROSS JOIN LATERAL (
        SELECT m.entity_id, m.embedding <=> q.v AS distance
          FROM embeddings m
         WHERE m.entity_kind = 'evidence' AND m.model_id = $2
-        ORDER BY ${order}
+        ORDER BY ${distanceOrder(mode, 'q.v')}
         LIMIT $3) h
   JOIN evidence e ON e.id = h.entity_id
  WHERE 1 - h.distance >= $4
@@ -66,10 +97,13 @@ SELECT q.ord, h.entity_id AS evidence_id, 1 - h.distance AS similarity, e.conten
 
 export function searchParams(queries: readonly VectorLike[], options: SearchOptions): unknown[] {
   positiveInt('k', options.k);
-  return [queries.map((q) => vectorToSql(q)), options.modelId, options.k, options.minSimilarity ?? -1];
+  return [vectorsToBinaryArray(queries), options.modelId, options.k, options.minSimilarity ?? -1, EMBEDDING_DIM, queries.length];
 }
 
-/** One round trip for the statement (plus BEGIN/SET and COMMIT), whatever the number of queries and k. */
+/**
+ * One round trip whatever the number of queries and k (plus one `SET` when the mode's knobs changed
+ * since this connection's last search). Runners without queryWithSettings get BEGIN + SET LOCAL.
+ */
 export async function searchMany(
   db: TransactionRunner,
   queries: readonly VectorLike[],
@@ -77,13 +111,12 @@ export async function searchMany(
 ): Promise<SearchHit[][]> {
   if (queries.length === 0) return [];
   const params = searchParams(queries, options);
-  const { rows } = await db.transaction(
-    (tx) =>
-      tx.query<{ ord: string; evidence_id: string; similarity: number; content: string; source: string | null; url: string | null; category: string | null }>(
-        searchSql(options.mode),
-        params,
-      ),
-    { setup: searchSetup(options) },
+  const settings = searchSettings(options);
+  const { rows } = await runWithSettings<{ ord: number; evidence_id: string; similarity: number; content: string; source: string | null; url: string | null; category: string | null }>(
+    db,
+    settings,
+    searchSql(options.mode),
+    params,
   );
   const out: SearchHit[][] = queries.map(() => []);
   for (const r of rows) {
@@ -97,6 +130,18 @@ export async function searchMany(
     });
   }
   return out;
+}
+
+/** queryWithSettings when the runner has it, else one transaction with SET LOCAL. */
+export async function runWithSettings<R extends QueryResultRow>(
+  db: TransactionRunner,
+  settings: SessionSettings,
+  text: string,
+  params: readonly unknown[],
+): Promise<QueryResult<R>> {
+  if (canQueryWithSettings(db)) return db.queryWithSettings<R>(settings, text, params);
+  const setup = setStatements(settings, 'LOCAL');
+  return db.transaction((tx) => tx.query<R>(text, params), setup ? { setup } : {});
 }
 
 export async function search(db: TransactionRunner, query: VectorLike, options: SearchOptions): Promise<SearchHit[]> {
