@@ -1,6 +1,6 @@
 // Embedding upserts (batched, one statement per chunk) and reads for any entity kind.
 import type { Queryable } from '../queryable.ts';
-import { vectorProblem, vectorToSql, type VectorLike } from '../vector.ts';
+import { EMBEDDING_DIM, vectorProblem, vectorsToBinaryArray, type VectorLike } from '../vector.ts';
 
 export type EntityKind = 'evidence' | 'claim';
 
@@ -10,11 +10,17 @@ export interface ModelRef {
   hash: string;
 }
 
+/** Params: kind, model id, model hash, ids, vectors as one flat binary real[] (embeddingUpsertParams). */
 export const EMBEDDING_UPSERT_SQL = `
 INSERT INTO embeddings (entity_kind, entity_id, model_id, model_hash, embedding)
-SELECT $1, t.id, $2, $3, t.v FROM unnest($4::text[], $5::vector[]) AS t(id, v)
+SELECT $1, t.id, $2, $3, ($5::real[])[(t.ord - 1) * $6 + 1 : t.ord * $6]::vector
+  FROM unnest($4::text[]) WITH ORDINALITY AS t(id, ord)
 ON CONFLICT (entity_kind, entity_id, model_id)
 DO UPDATE SET embedding = EXCLUDED.embedding, model_hash = EXCLUDED.model_hash, created_at = now()`;
+
+export function embeddingUpsertParams(kind: EntityKind, model: ModelRef, ids: readonly string[], vectors: readonly VectorLike[]): unknown[] {
+  return [kind, model.id, model.hash, ids, vectorsToBinaryArray(vectors), EMBEDDING_DIM];
+}
 
 export interface EmbeddingRow {
   entityId: string;
@@ -36,16 +42,16 @@ export async function upsertEmbeddings(
 ): Promise<UpsertReport> {
   const chunkSize = options.chunkSize ?? 1000;
   const failed: UpsertReport['failed'] = [];
-  const latest = new Map<string, string>();
+  const latest = new Map<string, VectorLike>();
   rows.forEach((row, index) => {
     const problem = vectorProblem(row.vector);
     if (problem) failed.push({ index, entityId: row.entityId, reason: problem });
-    else latest.set(row.entityId, vectorToSql(row.vector));
+    else latest.set(row.entityId, row.vector);
   });
   const entries = [...latest];
   for (let start = 0; start < entries.length; start += chunkSize) {
     const chunk = entries.slice(start, start + chunkSize);
-    await db.query(EMBEDDING_UPSERT_SQL, [kind, model.id, model.hash, chunk.map((e) => e[0]), chunk.map((e) => e[1])]);
+    await db.query(EMBEDDING_UPSERT_SQL, embeddingUpsertParams(kind, model, chunk.map((e) => e[0]), chunk.map((e) => e[1])));
   }
   return { written: entries.length, failed };
 }

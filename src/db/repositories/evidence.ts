@@ -2,8 +2,8 @@
 // one transaction per chunk (evidence + embeddings together); a failing chunk is retried row by row
 // so the report names each bad row and why.
 import type { Queryable, TransactionRunner } from '../queryable.ts';
-import { vectorProblem, vectorToSql, type VectorLike } from '../vector.ts';
-import { EMBEDDING_UPSERT_SQL, type ModelRef } from './embeddings.ts';
+import { vectorProblem, type VectorLike } from '../vector.ts';
+import { EMBEDDING_UPSERT_SQL, embeddingUpsertParams, type ModelRef } from './embeddings.ts';
 
 export interface EvidenceInput {
   id: string;
@@ -60,7 +60,7 @@ ON CONFLICT (id) DO UPDATE SET content = EXCLUDED.content, source = EXCLUDED.sou
 interface Prepared {
   index: number;
   item: IngestItem;
-  vector: string | undefined;
+  vector: VectorLike | undefined;
 }
 
 function validate(item: IngestItem, index: number, seen: Set<string>, hasModel: boolean): RowFailure | undefined {
@@ -94,13 +94,10 @@ async function writeChunk(tx: Queryable, rows: readonly Prepared[], model: Model
   ]);
   const withVectors = rows.filter((p) => p.vector !== undefined);
   if (withVectors.length > 0 && model) {
-    await tx.query(EMBEDDING_UPSERT_SQL, [
-      'evidence',
-      model.id,
-      model.hash,
-      withVectors.map((p) => p.item.evidence.id),
-      withVectors.map((p) => p.vector),
-    ]);
+    await tx.query(
+      EMBEDDING_UPSERT_SQL,
+      embeddingUpsertParams('evidence', model, withVectors.map((p) => p.item.evidence.id), withVectors.map((p) => p.vector!)),
+    );
   }
   return withVectors.length;
 }
@@ -118,7 +115,7 @@ export async function ingestEvidence(
     const failure = validate(item, index, seen, options.model !== undefined);
     if (failure) return void report.failed.push(failure);
     seen.add(item.evidence.id);
-    valid.push({ index, item, vector: item.embedding === undefined ? undefined : vectorToSql(item.embedding) });
+    valid.push({ index, item, vector: item.embedding });
   });
   for (let start = 0; start < valid.length; start += chunkSize) {
     const chunk = valid.slice(start, start + chunkSize);
