@@ -20,6 +20,9 @@ export default defineConfig({
         test: {
           name: 'perf',
           include: ['perf-tests/**/*.perf.ts'],
+          // Harness matchers + on-demand profiling (src/harness/setup-perf.ts); options come from
+          // bin/perf.js through `provide`.
+          setupFiles: ['src/harness/setup-perf.ts'],
           testTimeout: 900_000,
           hookTimeout: 900_000,
           pool: 'forks',

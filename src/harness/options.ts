@@ -6,6 +6,8 @@ import type { BaselineMode } from '../baseline/store.ts';
 import type { Profile } from '../baseline/schema.ts';
 
 export interface HarnessOptions {
+  /** Id of this run: reports/<runId>/ (profiles are written there by the workers). */
+  runId?: string;
   mode: BaselineMode;
   profile: Profile;
   /** In compare mode, a missing baseline is a harness error naming `npm run perf:baseline`. */
@@ -26,8 +28,10 @@ export interface HarnessOptions {
   githubActions: boolean;
   /** Where $GITHUB_STEP_SUMMARY points, if anywhere. */
   githubStepSummary?: string;
-  /** Capture a CPU profile (.cpuprofile) of each perf worker into the report folder. */
+  /** Capture a CPU profile (.cpuprofile) of each perf suite into <reports>/profiles/. */
   cpuProfile: boolean;
+  /** Write a heap snapshot at the end of each perf suite into <reports>/profiles/ (for memlab). */
+  heapSnapshot: boolean;
   /** Print the terminal table (the reporter) — false in tests. */
   print: boolean;
 }
@@ -47,6 +51,7 @@ export function defaultOptions(projectRoot: string): HarnessOptions {
     advisoryOnEnvironmentMismatch: true,
     githubActions: false,
     cpuProfile: false,
+    heapSnapshot: false,
     print: true,
   };
 }
@@ -59,7 +64,8 @@ export const PERF_USAGE = `usage: npm run perf -- [options]
   --no-baseline            measure and report only, no comparison
   --strict                 a missing baseline is an error (exit 2) instead of NEW
   --env-mismatch fail      make comparisons against another environment's baseline binding
-  --cpu-prof               write a .cpuprofile per perf worker into the report folder
+  --cpu-prof               write a .cpuprofile per suite into <reports>/profiles/
+  --heap-snapshot          write a .heapsnapshot per suite into <reports>/profiles/ (memlab)
   --baselines-dir <dir>    (default baselines/)   --reports-dir <dir> (default reports/)
 exit codes: 0 pass, 1 regression or budget failure, 2 harness error`;
 
@@ -108,6 +114,9 @@ export function resolveOptions(argv: readonly string[], env: NodeJS.ProcessEnv, 
       }
       case '--cpu-prof':
         o.cpuProfile = true;
+        break;
+      case '--heap-snapshot':
+        o.heapSnapshot = true;
         break;
       case '--baselines-dir':
         o.baselinesDir = path.resolve(cwd, next());

@@ -2,7 +2,7 @@
 // externally-timed values, measureMemory() peaks and leak rate. Each call measures, compares
 // with the suite's baseline, re-samples an INCONCLUSIVE timing metric (bounded), and attaches the
 // result to the test for the reporter. Matchers judge the returned result.
-import { getCurrentTest } from 'vitest/suite';
+import { TestRunner } from 'vitest';
 import type { RunnerTestCase as Test } from 'vitest';
 import { UserError } from '../errors.ts';
 import { TimingSampler, type TimingOptions, type Workload } from '../measure/timing.ts';
@@ -27,7 +27,7 @@ export interface MeasureOptions extends TimingOptions {
 const QUICK_TIMING: TimingOptions = { warmupMs: 50, minSamples: 8, maxSamples: 20, maxTimeMs: 2_000, targetPrecision: 0.03 };
 
 function currentTest(api: string): Test {
-  const test = getCurrentTest();
+  const test = TestRunner.getCurrentTest();
   if (!test) throw new UserError(`${api}() must be called inside a vitest test (it(...)) of a perf suite`, { fix: 'move the call into an it() block' });
   return test as Test;
 }

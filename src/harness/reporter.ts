@@ -2,6 +2,7 @@
 // reporter, not inherited). It calibrates the machine at start, gathers every metric the suites
 // attached to their tests into one RunResult, saves baselines when asked, writes reports and
 // hands the exit code to bin/perf.js.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
 import type { SerializedError } from 'vitest';
@@ -75,7 +76,7 @@ export function createPerfReporter(options: HarnessOptions, sink: RunSink, print
       const finishedAt = new Date();
       const run = finishRun({
         options,
-        runId: newRunId(startedAt, ctx.gitSha),
+        runId: options.runId ?? newRunId(startedAt, ctx.gitSha),
         context: ctx,
         environmentClass: environmentClass(ctx),
         startedAt,
@@ -84,6 +85,8 @@ export function createPerfReporter(options: HarnessOptions, sink: RunSink, print
         suites,
         errors: unhandledErrors.map((e) => `unhandled: ${errorText(e)}`),
       });
+      const profilesDir = path.join(options.reportsDir, run.runId, 'profiles');
+      if (fs.existsSync(profilesDir)) run.profiles = fs.readdirSync(profilesDir).sort().map((f) => `profiles/${f}`);
       sink.result = run;
       sink.reports = writeReports(run, options.reportsDir);
       if (options.print) {

@@ -11,6 +11,7 @@ import { collectContext, environmentClass } from '../context/run-context.ts';
 import type { CliIo } from '../cli/io.ts';
 import { PROVIDE_KEY, resolveOptions, type HarnessOptions } from './options.ts';
 import { createPerfReporter, type RunSink } from './reporter.ts';
+import { newRunId } from '../report/writer.ts';
 
 /** Validate every baseline file of this environment up front: a broken one is exit 2 before any work. */
 export function preflightBaselines(options: HarnessOptions): void {
@@ -41,6 +42,7 @@ export async function runPerf(argv: readonly string[], io: CliIo, deps: RunPerfD
       return 0;
     }
     options = resolveOptions(argv, io.env, PROJECT_ROOT, io.cwd);
+    options.runId = newRunId(new Date(), collectContext(PROJECT_ROOT).gitSha);
     preflightBaselines(options);
   } catch (error) {
     io.stderr(formatError(error) + '\n');
@@ -58,9 +60,6 @@ export async function runPerf(argv: readonly string[], io: CliIo, deps: RunPerfD
       passWithNoTests: true,
       reporters: deps.quiet ? [reporter] : ['default', reporter],
       provide: { [PROVIDE_KEY]: options },
-      ...(options.cpuProfile && {
-        execArgv: ['--cpu-prof', `--cpu-prof-dir=${path.join(options.reportsDir, 'profiles')}`],
-      }),
     };
     const vitest = await createVitest('test', cliOptions as Parameters<typeof createVitest>[1]);
     try {

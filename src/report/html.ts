@@ -135,6 +135,7 @@ ${notes.length ? `<ol class="notes">${notes.map((n, i) => `<li id="note-${i + 1}
 <p><code>~</code> = not statistically significant (Mann-Whitney U at α=0.01 and the bootstrap CI of the median ratio). MDE = minimum detectable effect at 80% power: do not set budgets or tolerances tighter than it.</p>
 <h2>Distributions: baseline vs current</h2>
 ${sections}
+${run.profiles?.length ? `<h2>Profiles</h2><ul>${run.profiles.map((p) => `<li><a href="${esc(p)}">${esc(p)}</a></li>`).join('')}</ul><p>.cpuprofile: Chrome DevTools (Performance, load profile) or speedscope; .heapsnapshot: DevTools Memory or memlab.</p>` : ''}
 <h2>Run context</h2>
 ${contextList(run)}
 </body></html>

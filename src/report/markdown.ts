@@ -48,6 +48,7 @@ export function renderSummaryMarkdown(run: RunResult): string {
             ...s.context!.datasets.map((d) => `dataset ${d.name}@${d.hash.slice(0, 12)}`),
           ].join(', ')}`,
       ),
+    ...(run.profiles ?? []).map((p) => `- profile: \`${p}\``),
     ...run.baselineWrites.map((w) => `- baseline ${w.written ? 'written' : 'not written'}: \`${w.file}\`${w.note ? ` (${w.note})` : ''}`),
     '',
     '</details>',

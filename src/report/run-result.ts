@@ -70,6 +70,8 @@ export interface RunResult {
   /** Harness-level errors (unhandled errors, no suites found, save refused...). */
   errors: string[];
   baselineWrites: BaselineWrite[];
+  /** Profiles captured for this run, relative to its report folder (profiles/<suite>.cpuprofile). */
+  profiles?: string[];
   counts: Record<Status, number>;
   /** 0 pass, 1 regression or budget failure, 2 harness error. */
   exitCode: 0 | 1 | 2;

@@ -52,6 +52,7 @@ export function renderTerminal(run: RunResult): string {
   if (notes.length > 0) lines.push('', ...notes.map((n, i) => `[${i + 1}] ${n}`));
   for (const s of run.suites) for (const e of s.errors) lines.push('', `error in ${s.name}: ${e}`);
   for (const e of run.errors) lines.push('', `error: ${e}`);
+  for (const p of run.profiles ?? []) lines.push(`profile: ${p}`);
   for (const w of run.baselineWrites) lines.push(`baseline ${w.written ? 'written' : 'NOT written'}: ${w.file}${w.note ? ` (${w.note})` : ''}`);
   const c = run.counts;
   lines.push(
