@@ -233,32 +233,31 @@ export class Verifier {
       }
     });
     const results = new Array<VerificationResult>(inputs.length);
-    const running: Promise<void>[] = [];
+    // At most `concurrency` of this call's batches in flight; the shared limiter's queue stays free for
+    // other callers, and a huge input is fed batch by batch instead of being queued all at once.
+    const inFlight = new Set<Promise<void>>();
     let done = 0;
     let failure: unknown;
-    for (let i = 0; i < inputs.length && failure === undefined; i += ctx.options.batchSize) {
+    for (let i = 0; i < inputs.length; i += ctx.options.batchSize) {
+      while (inFlight.size >= ctx.options.concurrency && failure === undefined) await Promise.race(inFlight);
+      while (!this.limiter.hasCapacity() && failure === undefined) await this.limiter.whenReady();
+      if (failure !== undefined) break;
       const chunk = inputs.slice(i, i + ctx.options.batchSize);
-      for (;;) {
-        await this.limiter.whenReady();
-        if (failure !== undefined) break;
-        if (!this.limiter.hasCapacity()) continue;
-        const task = this.limiter.run(() => verifyBatch(chunk, ctx));
-        running.push(
-          task.then(
-            (batch) => {
-              for (const r of batch) results[r.index] = r;
-              done += batch.length;
-              onProgress?.({ done, total: inputs.length, results: batch });
-            },
-            (error: unknown) => {
-              failure ??= error;
-            },
-          ),
-        );
-        break;
-      }
+      // hasCapacity() was true in this same tick, so run() accepts the task (no BackpressureError).
+      const task: Promise<void> = this.limiter.run(() => verifyBatch(chunk, ctx)).then(
+        (batch) => {
+          for (const r of batch) results[r.index] = r;
+          done += batch.length;
+          onProgress?.({ done, total: inputs.length, results: batch });
+        },
+        (error: unknown) => {
+          failure ??= error;
+        },
+      );
+      const tracked = task.finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
     }
-    await Promise.all(running);
+    await Promise.all(inFlight);
     if (failure !== undefined) throw failure;
     return results;
   }

@@ -60,7 +60,7 @@ export function formatSummary(s: RunSummary): string {
   const lines: string[] = [];
   if (s.synthetic) lines.push(`!! ${SYNTHETIC_WARNING}`);
   lines.push(
-    `verified ${s.claims} claims in ${(s.wallMs / 1000).toFixed(2)} s (${s.batches} batches): ${s.throughput.toFixed(1)} claims/s`,
+    `verified ${s.claims} claims in ${(s.wallMs / 1000).toFixed(2)} s (${s.batches} batch${s.batches === 1 ? "" : "es"}): ${s.throughput.toFixed(1)} claims/s`,
     `verdicts: SUPPORTED ${s.verdicts.SUPPORTED}, REFUTED ${s.verdicts.REFUTED}, INSUFFICIENT ${s.verdicts.INSUFFICIENT}` +
       ` (conflicts ${s.conflicts}, truncated ${s.truncated}, embedding cache hits ${s.embeddingCacheHits})`,
     `latency per claim (its batch's wall time): p50 ${ms(s.latencyMs.p50)}, p95 ${ms(s.latencyMs.p95)}, max ${ms(s.latencyMs.max)}`,
