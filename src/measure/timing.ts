@@ -1,6 +1,7 @@
 // Timing measurement: warm-up, batching of fast functions so each sample is long enough for the
 // clock, repeated samples on the monotonic clock, adaptive stopping (CI tight enough, sample cap
 // or time cap), an empty-function baseline and an overhead estimate.
+import os from 'node:os';
 import { bootstrapMedianCi, median } from '../stats/index.ts';
 import { nowNs, timerResolutionNs } from './clock.ts';
 
@@ -178,6 +179,11 @@ export class TimingSampler {
     const sampleNs = wallMed * this.iterations;
     if (this.clock === 'wall' && !this.isAsync && cpuShare < 0.8) {
       warnings.push(`contended: the process ran ${(cpuShare * 100).toFixed(0)}% of the wall time (other processes); prefer clock 'cpu' for CPU-bound work`);
+    }
+    const load = os.loadavg()[0]!;
+    const cpus = os.cpus().length;
+    if (this.clock === 'wall' && load > cpus) {
+      warnings.push(`machine oversubscribed: load average ${load.toFixed(1)} on ${cpus} CPUs; wall-clock figures are inflated`);
     }
     if (wallMed < 10 * this.emptyNsPerCall) {
       warnings.push(`within 10x of an empty function (${wallMed.toFixed(1)} vs ${this.emptyNsPerCall.toFixed(1)} ns/call): likely optimised out`);
