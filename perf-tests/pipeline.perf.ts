@@ -1,0 +1,186 @@
+// Seed feature 2.4: the verification pipeline end to end (claim -> embed -> retrieve -> NLI ->
+// aggregate -> store) on the real code path: synthetic int8 packs (verdicts measure cost, not truth)
+// and embedded PGlite with the fixture evidence ingested. Measures per-claim latency with its stage
+// breakdown on the sample claims (test_claims + real_world_claims), throughput for a batch of 100
+// unique claims, and query round trips per claim (exact, independent of k). Writes the bottleneck
+// table (share of each stage) to reports/profiles/pipeline-bottlenecks.{md,json}.
+// Floor (seed): < 60 s per claim. Targets (ours, advisory): p95 < 150 ms per claim; >= 15 claims/s.
+// Pipeline options are the defaults users run (k 10, exact retrieval, batch 32, concurrency 2), with
+// the claim-embedding cache off so repeated samples do the full work.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATASET_DIR, defaultCacheDir } from '../src/config/paths.ts';
+import type { Database } from '../src/db/database.ts';
+import { openEphemeralDatabase } from '../src/db/testing.ts';
+import { loadEmbedder, type Embedder } from '../src/embedding/embedder.ts';
+import { measure, perf, record } from '../src/harness/index.ts';
+import { loadNli, type NliModel } from '../src/nli/nli.ts';
+import { loadEdgeCaseDataset, loadRealWorldDataset, loadSampleDataset, type Dataset } from '../src/pipeline/datasets.ts';
+import { loadDatasetEvidence } from '../src/pipeline/demo.ts';
+import { createPipeline, type Pipeline } from '../src/pipeline/runtime.ts';
+import type { StageTimings } from '../src/pipeline/types.ts';
+import { mean, quantile } from '../src/stats/descriptive.ts';
+import { checkTarget, targetsMarkdown, type TargetCheck } from './support/advisory-targets.ts';
+import { writeArtefact } from './support/artefacts.ts';
+import { markdownTable } from './support/markdown-table.ts';
+import { recordDatabase, recordFixture, recordPack } from './support/run-context.ts';
+
+const SUITE = 'pipeline';
+const STAGES = ['embed', 'retrieve', 'nli', 'aggregate', 'store'] as const;
+/** Claims per throughput batch (quick: one pipeline batch of 25, two samples). */
+const BATCH = perf.quick ? 25 : 100;
+/** Stage timings must add up to the total within this bound (the rest is result assembly). */
+const COVERAGE_BOUND = 0.05;
+const EDGE_SETS = ['adversarial_examples', 'ambiguous_evidence', 'contradictory_evidence', 'insufficient_evidence', 'short_claims', 'special_characters'];
+const cacheDir = defaultCacheDir();
+
+let db: Database;
+let embedder: Embedder;
+let nli: NliModel;
+let pipeline: Pipeline;
+let sampleClaims: string[];
+let batchClaims: string[];
+const perClaim: StageTimings[] = [];
+const targets: TargetCheck[] = [];
+const round = (x: number, digits = 3): number => Number(x.toPrecision(digits));
+
+beforeAll(async () => {
+  const [database, emb, model, sample, realWorld, ...edges] = await Promise.all([
+    openEphemeralDatabase(),
+    loadEmbedder({ cacheDir, variant: 'int8' }),
+    loadNli({ cacheDir, variant: 'int8' }),
+    loadSampleDataset(),
+    loadRealWorldDataset(),
+    ...EDGE_SETS.map((name) => loadEdgeCaseDataset(name)),
+  ]);
+  [db, embedder, nli] = [database, emb, model];
+  const datasets: Dataset[] = [sample, realWorld, ...edges];
+  const report = await loadDatasetEvidence(db, embedder, datasets);
+  expect(report.failed).toEqual([]);
+  pipeline = createPipeline({ db, embedder, nli }, { cacheSize: 0 });
+  await pipeline.requireEvidence();
+
+  sampleClaims = [...sample.claims, ...realWorld.claims].map((c) => c.text);
+  const { claims: edgeClaims } = JSON.parse(readFileSync(path.join(DATASET_DIR, 'edge_case_claims.json'), 'utf8')) as { claims: Array<{ text: string }> };
+  const unique = [...new Set([...sampleClaims, ...edgeClaims.map((c) => c.text), ...edges.flatMap((d) => d.claims.map((c) => c.text))])];
+  expect(unique.length).toBeGreaterThanOrEqual(BATCH);
+  batchClaims = unique.slice(0, BATCH);
+
+  recordPack(embedder.pack);
+  recordPack(nli.pack);
+  recordDatabase(db.engine);
+  for (const f of ['test_claims.json', 'sample_evidence.json', 'real_world_claims.json', 'real_world_evidence.json', 'edge_case_claims.json', ...EDGE_SETS.map((n) => `edge_cases/${n}.json`)]) {
+    recordFixture(f);
+  }
+});
+
+afterAll(async () => {
+  if (perClaim.length > 0) writeBottlenecks();
+  await Promise.allSettled([db?.close(), embedder?.dispose(), nli?.dispose()]);
+});
+
+function writeBottlenecks(): void {
+  const total = mean(perClaim.map((t) => t.total));
+  const rows = STAGES.map((s) => {
+    const xs = perClaim.map((t) => t[s]);
+    return { stage: s, meanMs: round(mean(xs)), p50Ms: round(quantile(xs, 0.5)), p95Ms: round(quantile(xs, 0.95)), share: round(mean(xs) / total, 3) };
+  });
+  const other = total - STAGES.reduce((a, s) => a + mean(perClaim.map((t) => t[s])), 0);
+  const ranked = [...rows].sort((a, b) => b.share - a.share);
+  const synthetic = embedder.pack.synthetic || nli.pack.synthetic ? ' (synthetic packs: cost, not truth)' : '';
+  const markdown = [
+    `# Pipeline bottlenecks per claim (${perClaim.length} single-claim verifications; ${embedder.pack.id} + ${nli.pack.id} ${nli.pack.variant}${synthetic}; ${db.engine.engine} ${db.engine.postgresVersion})`,
+    markdownTable(
+      ['stage', 'mean ms', 'p50 ms', 'p95 ms', 'share of total'],
+      [...ranked.map((r) => [r.stage, r.meanMs, r.p50Ms, r.p95Ms, `${round(r.share * 100)}%`]), ['(unattributed)', round(other), '', '', `${round((other / total) * 100)}%`], ['total', round(total), round(quantile(perClaim.map((t) => t.total), 0.5)), round(quantile(perClaim.map((t) => t.total), 0.95)), '100%']],
+    ),
+    `Bottleneck: **${ranked[0]!.stage}** (${round(ranked[0]!.share * 100)}% of the per-claim time).`,
+    '## Targets (advisory)',
+    targetsMarkdown(targets),
+  ].join('\n\n');
+  const files = writeArtefact(SUITE, 'bottlenecks', { claims: perClaim.length, stages: rows, unattributedMs: other, totalMeanMs: total, targets }, `${markdown}\n`);
+  console.log(`\n${markdown}\n(${files.join(', ')})`);
+}
+
+describe('pipeline end to end', () => {
+  it('latency per claim with stage breakdown', async () => {
+    let next = 0;
+    const result = await measure(
+      'claim latency',
+      async () => {
+        const r = await pipeline.verifier.verifyClaim(sampleClaims[next++ % sampleClaims.length]!);
+        perClaim.push(r.timings);
+      },
+      {
+        iterationsPerSample: 1,
+        warmupMs: 500,
+        minSamples: sampleClaims.length,
+        maxSamples: 2 * sampleClaims.length,
+        maxTimeMs: 20_000,
+        tolerance: 0.1,
+        quick: { warmupMs: 200, minSamples: 12, maxSamples: 12, maxTimeMs: 3_000 },
+        budget: { max: 60_000, statistic: 'p95', source: 'seed floor 2.4: < 60 s per claim' },
+      },
+    );
+    targets.push(checkTarget(result, { statistic: 'p95', max: 150, source: 'ours: p95 < 150 ms per claim' }));
+    expect(result).toMeetBudget();
+    expect(result).not.toRegress();
+
+    // Stage breakdown: one timing metric per stage, from the same verifications.
+    const stages = STAGES.map((s) => record(`claim stage ${s}`, perClaim.map((t) => t[s]), { unit: 'ms', direction: 'lower', kind: 'timing', tolerance: 0.2 }));
+    expect(stages).not.toRegress();
+
+    // The stages add up to the total within the stated bound (exact-ish: the gap is result assembly).
+    const coverage = perClaim.map((t) => STAGES.reduce((a, s) => a + t[s], 0) / t.total);
+    for (const c of coverage) expect(c).toBeLessThanOrEqual(1 + 1e-9);
+    const sumStages = perClaim.reduce((a, t) => a + STAGES.reduce((b, s) => b + t[s], 0), 0);
+    const sumTotal = perClaim.reduce((a, t) => a + t.total, 0);
+    expect(sumStages / sumTotal).toBeGreaterThanOrEqual(1 - COVERAGE_BOUND);
+    const covered = record('claim stages / total', coverage, {
+      unit: 'ratio',
+      direction: 'higher',
+      kind: 'timing',
+      tolerance: COVERAGE_BOUND,
+      budget: { min: 1 - COVERAGE_BOUND, statistic: 'median', source: `stage timings add up to the total within ${COVERAGE_BOUND * 100}%` },
+    });
+    expect(covered).toMeetBudget();
+  });
+
+  it('query round trips per claim are fixed, independent of k', async () => {
+    const claim = sampleClaims[0]!;
+    const at = async (k: number) => (await db.measure(`verify k=${k}`, () => pipeline.verifier.verifyClaim(claim, { k }))).stats;
+    await at(10); // settle per-connection session settings
+    const [k5, k10, k20] = [await at(5), await at(10), await at(20)];
+    expect(k10.roundTrips).toBe(k5.roundTrips);
+    expect(k20.roundTrips).toBe(k5.roundTrips);
+    expect(k10.repeated).toEqual([]);
+    const rt = record('round trips per claim', k10.roundTrips, { unit: 'count', direction: 'lower', budget: { max: 2, source: 'ours: one search statement + one store statement per batch' } });
+    const statements = record('statements per claim', k10.statements.length, { unit: 'count', direction: 'lower' });
+    const dupes = record('duplicate statements per claim', k10.repeated.length, { unit: 'count', direction: 'lower', budget: { max: 0, source: 'no N+1' } });
+    expect([rt, dupes]).toMeetBudget();
+    expect([rt, statements, dupes]).not.toRegress();
+
+    // A whole batch costs the same round trips as one claim when it is one pipeline batch.
+    const batch = await db.measure('verify batch', () => pipeline.verifier.verifyClaims(batchClaims, { batchSize: BATCH }));
+    expect(batch.stats.roundTrips).toBe(k10.roundTrips);
+    record(`round trips per batch of ${BATCH}`, batch.stats.roundTrips, { unit: 'count', direction: 'lower' });
+  });
+
+  it(`batch throughput (${BATCH} claims)`, async () => {
+    const result = await measure(`batch throughput (${BATCH} claims)`, () => pipeline.verifier.verifyClaims(batchClaims), {
+      throughput: { items: BATCH, unit: 'claims/s' },
+      iterationsPerSample: 1,
+      warmupMs: 0,
+      minSamples: 3,
+      maxSamples: 6,
+      maxTimeMs: 30_000,
+      tolerance: 0.1,
+      quick: { warmupMs: 0, minSamples: 2, maxSamples: 2, maxTimeMs: 1 },
+      budget: { min: 1 / 60, statistic: 'median', source: 'seed floor 2.4: < 60 s per claim' },
+    });
+    targets.push(checkTarget(result, { statistic: 'median', min: 15, source: 'ours: >= 15 claims/s in batches' }));
+    expect(result).toMeetBudget();
+    expect(result).not.toRegress();
+  });
+});
