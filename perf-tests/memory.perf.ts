@@ -26,11 +26,13 @@ import { recordDatabase, recordFixture, recordPack } from './support/run-context
 const cacheDir = defaultCacheDir(process.env);
 /** int8 packs: the throughput configuration (fp32 weights would add ~100 MB and 3x the time). */
 const VARIANT = 'int8';
-const CONCURRENT_CLAIMS = 100;
+/** The seed's 100 concurrent claims (quick: one pipeline batch of 32). */
+const CONCURRENT_CLAIMS = perf.quick ? 32 : 100;
 /** Claims per verify cycle of the leak measurement (the same claims every cycle: a warm cache). */
-const CYCLE_CLAIMS = perf.quick ? 8 : 16;
-const CYCLES = perf.quick ? 8 : 20;
+const CYCLE_CLAIMS = 8;
+const CYCLES = perf.quick ? 6 : 12;
 const SNAPSHOTS = 3;
+const CYCLES_BETWEEN_SNAPSHOTS = 2;
 
 const MB = 2 ** 20;
 const FLOOR = { peakMb: 4096, steadyMb: 3584, leakMbPerMin: 10 };
@@ -116,7 +118,7 @@ describe('memory', () => {
     const cycle = claims.slice(0, CYCLE_CLAIMS);
     const results = await measureMemory('verify cycle', () => pipeline.verifier.verifyClaims(cycle), {
       iterations: CYCLES,
-      warmupIterations: 3,
+      warmupIterations: 2,
       callsPerIteration: 1,
       budgets: { rssPeakMb: FLOOR.steadyMb, leakMbPerMin: FLOOR.leakMbPerMin },
     });
@@ -142,14 +144,14 @@ describe('memory', () => {
     try {
       const cycle = claims.slice(0, CYCLE_CLAIMS);
       for (let s = 0; s < SNAPSHOTS; s++) {
-        for (let c = 0; c < 3; c++) await pipeline.verifier.verifyClaims(cycle);
+        for (let c = 0; c < CYCLES_BETWEEN_SNAPSHOTS; c++) await pipeline.verifier.verifyClaims(cycle);
         takeHeapSnapshot(path.join(dir, 'snapshots'), s + 1);
       }
       const report: HeapGrowthReport = await analyseHeapGrowth(path.join(dir, 'snapshots'), path.join(dir, 'memlab'));
       const grownBytes = report.monotonic.reduce((s, o) => s + (o.history.at(-1)! - o.history[0]!), 0);
       profile.memlab = {
         snapshots: report.snapshots.length,
-        cyclesBetweenSnapshots: 3,
+        cyclesBetweenSnapshots: CYCLES_BETWEEN_SNAPSHOTS,
         growingObjects: report.growing.slice(0, 10),
         monotonicGrowingObjects: report.monotonic.length,
         monotonicGrowthKb: Math.round(grownBytes / 1024),
