@@ -1,8 +1,9 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseClaims, writeFileAtomic } from './claims-file.ts';
+import { parseClaims, readClaimsFile, writeFileAtomic } from './claims-file.ts';
+import { normaliseClaim } from './normalise.ts';
 
 describe('parseClaims', () => {
   it('reads JSON arrays, {claims} documents and JSON Lines', () => {
@@ -30,5 +31,17 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(file, '{"a":2}');
     expect(await readFile(file, 'utf8')).toBe('{"a":2}');
     expect(await readdir(dir)).toEqual(['out.json']);
+  });
+});
+
+describe('readClaimsFile', () => {
+  it('a file with invalid UTF-8 bytes still reads: bad bytes become U+FFFD and the claim stays verifiable', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'tg-utf8-'));
+    const file = path.join(dir, 'claims.jsonl');
+    await writeFile(file, Buffer.concat([Buffer.from('"Water boils '), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(' at 100 C"\n"ok"\n')]));
+    const claims = await readClaimsFile(file);
+    expect(claims).toHaveLength(2);
+    expect(claims[0]!.text).toContain('\uFFFD');
+    expect(normaliseClaim(claims[0]!.text, 100).text.startsWith('Water boils')).toBe(true);
   });
 });
