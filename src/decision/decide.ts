@@ -60,7 +60,8 @@ export function decide(current: MetricSamples, baseline: MetricSamples | undefin
   if (current.kind === 'timing') {
     if (samples.length < lowN) warnings.push(`low n: ${samples.length} samples`);
     const cv = cur === 0 ? 0 : mad(samples) / Math.abs(cur);
-    if (cv > noisyCv) warnings.push(`noisy: CV ${pct(cv)}`);
+    // A CV around a ~0 median (a leak rate) means nothing: only metrics judged by ratio get it.
+    if (cv > noisyCv && current.judge !== 'budget-only') warnings.push(`noisy: CV ${pct(cv)}`);
   } else if (new Set(samples).size > 1) {
     warnings.push(`exact metric varies between samples (${Math.min(...samples)}..${Math.max(...samples)}): not deterministic?`);
   }

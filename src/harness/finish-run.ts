@@ -28,6 +28,13 @@ export function exitCodeOf(metrics: readonly MetricResult[], suites: readonly Su
 export function finishRun(input: FinishRunInput): RunResult {
   const { options, metrics, suites } = input;
   const errors = [...input.errors];
+  const seen = new Map<string, string>();
+  for (const m of metrics) {
+    const key = `${m.suite} › ${m.name}`;
+    const other = seen.get(key);
+    if (other !== undefined) errors.push(`metric "${key}" is recorded by two tests ("${other}" and "${m.test}"): give each its own name`);
+    seen.set(key, m.test);
+  }
   if (suites.length === 0) errors.push(`no perf suite matched${options.filter ? ` --filter ${options.filter}` : ''} (perf-tests/**/*.perf.ts)`);
   const baselineWrites: BaselineWrite[] = [];
   if (options.mode === 'save') {
