@@ -12,7 +12,14 @@ import { embeddedProvider, readEmbeddedStatus } from './providers/embedded.ts';
 import { chooseProvider } from './providers/select.ts';
 import type { DbLog, DbServer, ResolvedProvider } from './providers/types.ts';
 import { urlProvider } from './providers/url.ts';
-import { setStatements, type Queryable, type SessionSettings, type SettingsQueryRunner, type TransactionRunner } from './queryable.ts';
+import {
+  isStaleSettingsError,
+  setStatements,
+  type Queryable,
+  type SessionSettings,
+  type SettingsQueryRunner,
+  type TransactionRunner,
+} from './queryable.ts';
 import { vectorFromSql } from './vector.ts';
 
 export interface EngineInfo {
@@ -70,8 +77,12 @@ export async function startServer(config: DbConfig, options: OpenOptions = {}): 
 
 export class Database implements Queryable, TransactionRunner, SettingsQueryRunner {
   readonly instrumentation = new Instrumentation();
-  /** Session settings each pooled connection has been given by queryWithSettings (a new client starts empty). */
-  private readonly sessionSettings = new WeakMap<PoolClient, Map<string, string>>();
+  /**
+   * What queryWithSettings believes each session holds. Postgres has one session per connection,
+   * so the key is the pooled client (a new client starts empty); PGlite serves every connection from
+   * one backend, so all clients share one entry.
+   */
+  private readonly sessionSettings = new WeakMap<object, Map<string, string>>();
   private readonly inTransaction = new AsyncLocalStorage<boolean>();
   private vectorOid: number | undefined;
   private closed = false;
@@ -179,13 +190,18 @@ export class Database implements Queryable, TransactionRunner, SettingsQueryRunn
     }
   }
 
+  private sessionKey(client: PoolClient): object {
+    return this.engine?.engine === 'pglite' ? this.sessionSettings : client;
+  }
+
   /**
-   * Runs one statement with the given session settings. Each pooled client remembers what it was
-   * given, so a `SET` round trip is sent only when a value changes: a repeated search costs exactly
-   * one round trip, and no transaction is held open. Scope rule: use this only for knobs that affect
-   * nothing but statements which declare them (hnsw.* / ivfflat.* ANN scan knobs): every statement
-   * that relies on such a knob must declare all of them it depends on, so it never inherits a value
-   * it did not ask for. Planner knobs (enable_*) would leak into unrelated queries: not for here.
+   * Runs one statement with the given session settings, sending `SET` only when a value differs from
+   * what this session was last given: a repeated search costs exactly one round trip and holds no
+   * transaction open. Scope rule: only for knobs that affect nothing but statements which declare
+   * them (hnsw.* / ivfflat.* ANN scan knobs), each such statement declaring every knob it depends on,
+   * so none runs with a value it did not ask for. Planner knobs (enable_*) would leak into unrelated
+   * queries: not for here. If the statement's settingsGuard reports that the session changed behind
+   * our back (another process on a shared PGlite), the settings are re-sent and it runs once more.
    */
   async queryWithSettings<R extends QueryResultRow = QueryResultRow>(
     settings: SessionSettings,
@@ -200,20 +216,30 @@ export class Database implements Queryable, TransactionRunner, SettingsQueryRunn
       throw this.mapError(error);
     }
     let broken: unknown;
-    try {
-      const current = this.sessionSettings.get(client) ?? new Map<string, string>();
+    const run = async (): Promise<QueryResult<R>> => {
+      const key = this.sessionKey(client);
+      const current = this.sessionSettings.get(key) ?? new Map<string, string>();
       const changed = Object.fromEntries(Object.entries(settings).filter(([name, value]) => current.get(name) !== String(value)));
       if (Object.keys(changed).length > 0) {
         const sql = setStatements(changed, 'SESSION');
         this.instrumentation.record(sql);
-        // Forget what we knew first: if the SET fails part-way, the next call re-sends everything.
-        this.sessionSettings.delete(client);
+        // Forget first: if the SET fails part-way, the next call re-sends everything.
+        this.sessionSettings.delete(key);
         await client.query(sql);
         for (const [name, value] of Object.entries(changed)) current.set(name, String(value));
       }
-      this.sessionSettings.set(client, current);
+      this.sessionSettings.set(key, current);
       this.instrumentation.record(text);
-      return await client.query<R>(text, params as unknown[] | undefined);
+      return client.query<R>(text, params as unknown[] | undefined);
+    };
+    try {
+      try {
+        return await run();
+      } catch (error) {
+        if (!isStaleSettingsError(error)) throw error;
+        this.sessionSettings.delete(this.sessionKey(client));
+        return await run();
+      }
     } catch (error) {
       broken = error;
       throw this.mapError(error);

@@ -15,8 +15,10 @@ export type SessionSettings = Readonly<Record<string, string | number>>;
 
 /**
  * Runs a statement with session settings in (usually) ONE round trip: the runner tracks what each
- * connection already has and sends `SET` only for values that differ. Only for knobs that affect
+ * session already has and sends `SET` only for values that differ. Only for knobs that affect
  * nothing but the statements that declare them (ANN scan knobs); see Database.queryWithSettings.
+ * The statement should carry a settingsGuard over the same settings: when the runner's view is
+ * stale the guard fails the statement, and the runner re-sends the settings and runs it again.
  */
 export interface SettingsQueryRunner {
   queryWithSettings<R extends QueryResultRow = QueryResultRow>(
@@ -42,4 +44,30 @@ export function setStatements(settings: SessionSettings, scope: 'SESSION' | 'LOC
       return scope === 'LOCAL' ? `SET LOCAL ${name} = ${text}` : `SET ${name} = ${text}`;
     })
     .join('; ');
+}
+
+/** Marker of the error a settings guard raises when the session does not hold the declared values. */
+export const STALE_SETTINGS = 'truthgraph: stale session settings';
+
+/**
+ * A boolean SQL expression over bind parameters $first.. (name, value pairs from guardParams): true
+ * when the session holds exactly these values at execution time, else it raises an error carrying
+ * STALE_SETTINGS. Being free of row references it runs once, as a one-time filter, before the scan
+ * produces anything. It catches what a client-side cache cannot see: another connection or process
+ * changing the settings of a shared session (PGlite serves every connection from ONE backend).
+ */
+export function settingsGuard(names: readonly string[], first: number): string {
+  if (names.length === 0) return 'true';
+  const checks = names.map((_, i) => `current_setting($${first + 2 * i}::text, true) IS NOT DISTINCT FROM $${first + 2 * i + 1}::text`);
+  const seen = names.map((_, i) => `coalesce(current_setting($${first + 2 * i}::text, true), 'unset')`).join(` || ',' || `);
+  return `(CASE WHEN ${checks.join(' AND ')} THEN true ELSE ('${STALE_SETTINGS} (' || ${seen} || ')')::boolean END)`;
+}
+
+/** The bind values of settingsGuard(Object.keys(settings), first), in the same order. */
+export function guardParams(settings: SessionSettings): string[] {
+  return Object.entries(settings).flatMap(([name, value]) => [name, String(value)]);
+}
+
+export function isStaleSettingsError(error: unknown): boolean {
+  return String((error as Error | undefined)?.message ?? '').includes(STALE_SETTINGS);
 }

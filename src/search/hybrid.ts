@@ -2,7 +2,8 @@
 import type { TransactionRunner } from '../db/queryable.ts';
 import { vectorToBinary, type VectorLike } from '../db/vector.ts';
 import { fuseRrf, DEFAULT_RRF_K } from './rrf.ts';
-import { distanceOrder, runWithSettings, searchSettings, type SearchMode } from './vector-search.ts';
+import { guardParams, settingsGuard } from '../db/queryable.ts';
+import { distanceOrder, runWithSettings, searchSettingNames, searchSettings, type SearchMode } from './vector-search.ts';
 
 export interface HybridOptions {
   k: number;
@@ -38,7 +39,7 @@ export function hybridSql(mode: SearchMode): string {
 WITH vec AS (
   SELECT m.entity_id AS id, 1 - (m.embedding <=> $1::vector) AS similarity, NULL::real AS text_rank
     FROM embeddings m
-   WHERE m.entity_kind = 'evidence' AND m.model_id = $2
+   WHERE m.entity_kind = 'evidence' AND m.model_id = $2 AND ${settingsGuard(searchSettingNames(mode), 5)}
    ORDER BY ${distanceOrder(mode, '$1::vector')}
    LIMIT $4
 ), txt AS (
@@ -77,7 +78,7 @@ export async function hybridSearch(
     db,
     settings,
     hybridSql(mode),
-    [vectorToBinary(vector), options.modelId, text, candidates],
+    [vectorToBinary(vector), options.modelId, text, candidates, ...guardParams(settings)],
   );
   const bySide = { vector: [] as string[], text: [] as string[] };
   const details = new Map<string, (typeof rows)[number]>();

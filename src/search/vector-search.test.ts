@@ -131,6 +131,20 @@ describe('approximate search', () => {
     expect(again.stats.roundTrips).toBe(1);
   });
 
+  it('a session changed behind the cache (another process on the shared PGlite backend) is caught by the statement guard and fixed', async () => {
+    const hnsw = { mode: 'hnsw', k: 10, modelId: MODEL.id, efSearch: 90 } as const;
+    const expected = await searchMany(db, [queries[2]!], hnsw);
+    // Simulates another client of the same backend: our cache still says 90.
+    await db.query('SET hnsw.ef_search = 12');
+    const { value, stats } = await db.measure('stale', () => searchMany(db, [queries[2]!], hnsw));
+    // the guarded search fails before returning rows, the knobs are re-sent, the search runs again
+    expect(stats.roundTrips).toBe(3);
+    expect(stats.statements.map((s) => s.sql.slice(0, 26))).toEqual(['WITH q AS MATERIALIZED ( S', 'SET hnsw.ef_search = 90; S']);
+    expect(value).toEqual(expected);
+    const { rows } = await db.query<{ v: string }>("SELECT current_setting('hnsw.ef_search') AS v");
+    expect(rows[0]!.v).toBe('90');
+  });
+
   it('iterative scans still return k hits when another model crowds the neighbourhood (HNSW and IVFFlat)', async () => {
     // Copies of each query's true top 20 under another model id: about half of every ANN candidate
     // list is then filtered out, while the table stays mostly this model's (so the planner keeps the index).

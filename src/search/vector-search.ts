@@ -4,7 +4,7 @@
 // sent only when they change (Database.queryWithSettings), so a repeated search is ONE round trip;
 // exact mode needs no knob at all (its ORDER BY cannot use an ANN index).
 import type { QueryResult, QueryResultRow } from 'pg';
-import { canQueryWithSettings, setStatements, type SessionSettings, type TransactionRunner } from '../db/queryable.ts';
+import { canQueryWithSettings, guardParams, settingsGuard, setStatements, type SessionSettings, type TransactionRunner } from '../db/queryable.ts';
 import { EMBEDDING_DIM, vectorsToBinaryArray, type VectorLike } from '../db/vector.ts';
 
 export const SEARCH_MODES = ['exact', 'ivfflat', 'hnsw'] as const;
@@ -77,10 +77,17 @@ export function distanceOrder(mode: SearchMode, vector: string): string {
   return mode === 'exact' ? `(m.embedding <=> ${vector}) + 0, m.entity_id` : `m.embedding <=> ${vector}`;
 }
 
+/** The knob names searchSettings declares for a mode, in order (the settings guard binds them). */
+export function searchSettingNames(mode: SearchMode): string[] {
+  return Object.keys(searchSettings({ mode, k: 1, modelId: '' }));
+}
+
 export function searchSql(mode: SearchMode): string {
   return `
 WITH q AS MATERIALIZED (
-  SELECT o AS ord, ($1::real[])[(o - 1) * $5 + 1 : o * $5]::vector AS v FROM generate_series(1, $6::int) o
+  SELECT o AS ord, ($1::real[])[(o - 1) * $5 + 1 : o * $5]::vector AS v
+    FROM generate_series(1, $6::int) o
+   WHERE ${settingsGuard(searchSettingNames(mode), 7)}
 )
 SELECT q.ord, h.entity_id AS evidence_id, 1 - h.distance AS similarity, e.content, e.source, e.url, e.category
   FROM q
@@ -97,7 +104,15 @@ SELECT q.ord, h.entity_id AS evidence_id, 1 - h.distance AS similarity, e.conten
 
 export function searchParams(queries: readonly VectorLike[], options: SearchOptions): unknown[] {
   positiveInt('k', options.k);
-  return [vectorsToBinaryArray(queries), options.modelId, options.k, options.minSimilarity ?? -1, EMBEDDING_DIM, queries.length];
+  return [
+    vectorsToBinaryArray(queries),
+    options.modelId,
+    options.k,
+    options.minSimilarity ?? -1,
+    EMBEDDING_DIM,
+    queries.length,
+    ...guardParams(searchSettings(options)),
+  ];
 }
 
 /**
