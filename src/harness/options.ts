@@ -32,8 +32,12 @@ export interface HarnessOptions {
   cpuProfile: boolean;
   /** Write a heap snapshot at the end of each perf suite into <reports>/profiles/ (for memlab). */
   heapSnapshot: boolean;
+  /** After a run with REGRESSED / BUDGET-FAIL metrics, re-run those suites with --cpu-prof (default true). */
+  profileRegressions: boolean;
   /** Print the terminal table (the reporter) — false in tests. */
   print: boolean;
+  /** Write reports/<run-id>/ (false for the internal profiling re-run). */
+  writeReports: boolean;
 }
 
 export const PROVIDE_KEY = 'truthgraphPerf';
@@ -52,7 +56,9 @@ export function defaultOptions(projectRoot: string): HarnessOptions {
     githubActions: false,
     cpuProfile: false,
     heapSnapshot: false,
+    profileRegressions: true,
     print: true,
+    writeReports: true,
   };
 }
 
@@ -66,6 +72,7 @@ export const PERF_USAGE = `usage: npm run perf -- [options]
   --env-mismatch fail      make comparisons against another environment's baseline binding
   --cpu-prof               write a .cpuprofile per suite into <reports>/profiles/
   --heap-snapshot          write a .heapsnapshot per suite into <reports>/profiles/ (memlab)
+  --no-profile-regressions do not re-run regressed suites with the CPU profiler afterwards
   --baselines-dir <dir>    (default baselines/)   --reports-dir <dir> (default reports/)
 exit codes: 0 pass, 1 regression or budget failure, 2 harness error`;
 
@@ -114,6 +121,9 @@ export function resolveOptions(argv: readonly string[], env: NodeJS.ProcessEnv, 
       }
       case '--cpu-prof':
         o.cpuProfile = true;
+        break;
+      case '--no-profile-regressions':
+        o.profileRegressions = false;
         break;
       case '--heap-snapshot':
         o.heapSnapshot = true;

@@ -22,6 +22,8 @@ export interface RunSink {
   reports?: WrittenReports;
 }
 
+export const FAILING_STATUSES = new Set(['REGRESSED', 'BUDGET-FAIL']);
+
 const errorText = (e: { message?: string; name?: string; fix?: unknown }): string =>
   `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message ?? String(e)}${typeof e.fix === 'string' ? `\n  fix: ${e.fix}` : ''}`;
 
@@ -88,6 +90,7 @@ export function createPerfReporter(options: HarnessOptions, sink: RunSink, print
       const profilesDir = path.join(options.reportsDir, run.runId, 'profiles');
       if (fs.existsSync(profilesDir)) run.profiles = fs.readdirSync(profilesDir).sort().map((f) => `profiles/${f}`);
       sink.result = run;
+      if (!options.writeReports) return;
       sink.reports = writeReports(run, options.reportsDir);
       if (options.print) {
         print('\n' + renderTerminal(run));

@@ -50,19 +50,23 @@ describe('npm run perf (runPerf) exit codes and baseline safety', () => {
     const compare = await perf('regress');
     expect(compare.code).toBe(1);
     expect(compare.out).toMatch(/REGRESSED\s+exact-metric › queries per claim/);
-    const save = await perf('regress', '--save-baseline');
+    // A failing suite is re-run under the CPU profiler and the profile is linked from the report.
+    expect(compare.out).toMatch(/profiling 1 failing suite/);
+    expect(fs.existsSync(path.join(reports, 'latest', 'profiles', 'exact-metric.cpuprofile'))).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(reports, 'latest', 'report.json'), 'utf8')).profiles).toEqual(['profiles/exact-metric.cpuprofile']);
+    const save = await perf('regress', '--save-baseline', '--no-profile-regressions');
     expect(save.code).toBe(1);
     expect(save.out).toMatch(/baseline NOT written.*not saving baselines/);
     expect(fs.readFileSync(file).equals(before)).toBe(true);
   });
   it('a forced save with a reason overwrites and records the reason', async () => {
-    const save = await perf('regress', '--save-baseline', '--force', '--reason', 'accepted: new query plan');
+    const save = await perf('regress', '--save-baseline', '--force', '--reason', 'accepted: new query plan', '--no-profile-regressions');
     expect(save.code).toBe(1);
     expect(JSON.parse(fs.readFileSync(file, 'utf8')).forced).toEqual({ reason: 'accepted: new query plan' });
     expect((await perf('regress')).code).toBe(0);
   });
   it('a budget failure exits 1', async () => {
-    expect((await perf('budget', '--no-baseline')).code).toBe(1);
+    expect((await perf('budget', '--no-baseline', '--no-profile-regressions')).code).toBe(1);
   });
   it('a crashing suite exits 2', async () => {
     const r = await perf('throw');

@@ -11,7 +11,8 @@ import { collectContext, environmentClass } from '../context/run-context.ts';
 import type { CliIo } from '../cli/io.ts';
 import { PROVIDE_KEY, resolveOptions, type HarnessOptions } from './options.ts';
 import { createPerfReporter, type RunSink } from './reporter.ts';
-import { newRunId } from '../report/writer.ts';
+import { newRunId, writeReports } from '../report/writer.ts';
+import type { Reporter } from 'vitest/node';
 
 /** Validate every baseline file of this environment up front: a broken one is exit 2 before any work. */
 export function preflightBaselines(options: HarnessOptions): void {
@@ -49,24 +50,8 @@ export async function runPerf(argv: readonly string[], io: CliIo, deps: RunPerfD
     return error instanceof UserError ? error.exitCode : 2;
   }
   const sink: RunSink = {};
-  const reporter = createPerfReporter(options, sink, io.stdout);
   try {
-    const cliOptions = {
-      project: deps.project ?? 'perf',
-      root: deps.root ?? PROJECT_ROOT,
-      ...(deps.config && { config: deps.config }),
-      run: true,
-      watch: false,
-      passWithNoTests: true,
-      reporters: deps.quiet ? [reporter] : ['default', reporter],
-      provide: { [PROVIDE_KEY]: options },
-    };
-    const vitest = await createVitest('test', cliOptions as Parameters<typeof createVitest>[1]);
-    try {
-      await vitest.start(options.filter ? [options.filter] : []);
-    } finally {
-      await vitest.close();
-    }
+    await runVitest(options, deps, createPerfReporter(options, sink, io.stdout), options.filter ? [options.filter] : []);
   } catch (error) {
     io.stderr(formatError(error) + '\n');
     return 2;
@@ -75,5 +60,43 @@ export async function runPerf(argv: readonly string[], io: CliIo, deps: RunPerfD
     io.stderr('error: the perf run ended without a result (vitest did not finish the run)\n');
     return 2;
   }
-  return sink.result.exitCode;
+  const run = sink.result;
+  if (run.exitCode === 1 && options.profileRegressions && !options.cpuProfile) {
+    // Profiles of the suites that failed, captured by re-running them (no baseline, no reports).
+    const failing = new Set(run.metrics.filter((m) => m.decision.status === 'REGRESSED' || m.decision.status === 'BUDGET-FAIL').map((m) => m.suite));
+    const files = run.suites.filter((s) => failing.has(s.name)).map((s) => s.file);
+    if (files.length > 0) {
+      io.stdout(`profiling ${files.length} failing suite(s) with the CPU profiler: ${files.join(', ')}\n`);
+      const again = { ...options, mode: 'none' as const, cpuProfile: true, print: false, writeReports: false, profileRegressions: false };
+      try {
+        await runVitest(again, { ...deps, quiet: true }, createPerfReporter(again, {}, io.stdout), files);
+        const dir = path.join(options.reportsDir, run.runId, 'profiles');
+        if (fs.existsSync(dir)) run.profiles = fs.readdirSync(dir).sort().map((f) => `profiles/${f}`);
+        writeReports(run, options.reportsDir);
+        for (const p of run.profiles ?? []) io.stdout(`profile: ${path.join(dir, path.basename(p))}\n`);
+      } catch (error) {
+        io.stderr(`warning: profiling the failing suites failed: ${formatError(error)}\n`);
+      }
+    }
+  }
+  return run.exitCode;
+}
+
+async function runVitest(options: HarnessOptions, deps: RunPerfDeps, reporter: Reporter, filters: string[]): Promise<void> {
+  const cliOptions = {
+    project: deps.project ?? 'perf',
+    root: deps.root ?? PROJECT_ROOT,
+    ...(deps.config && { config: deps.config }),
+    run: true,
+    watch: false,
+    passWithNoTests: true,
+    reporters: deps.quiet ? [reporter] : ['default', reporter],
+    provide: { [PROVIDE_KEY]: options },
+  };
+  const vitest = await createVitest('test', cliOptions as Parameters<typeof createVitest>[1]);
+  try {
+    await vitest.start(filters);
+  } finally {
+    await vitest.close();
+  }
 }
