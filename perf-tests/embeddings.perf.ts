@@ -121,8 +121,8 @@ for (const variant of VARIANTS) {
         lengths: ['short'],
         workers: 0,
         threads: 2,
-        items: 512,
-        repetitions: perf.quick ? 5 : 11,
+        items: 256,
+        repetitions: perf.quick ? 4 : 8,
       });
       // Service time over raw time on the same shapes (100% = no overhead); a ratio near 100 keeps
       // the harness's relative tolerance meaningful, where an overhead near 0% would not.
