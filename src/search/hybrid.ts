@@ -3,7 +3,7 @@ import type { TransactionRunner } from '../db/queryable.ts';
 import { vectorToBinary, type VectorLike } from '../db/vector.ts';
 import { fuseRrf, DEFAULT_RRF_K } from './rrf.ts';
 import { guardParams, settingsGuard } from '../db/queryable.ts';
-import { distanceOrder, runWithSettings, searchSettingNames, searchSettings, type SearchMode } from './vector-search.ts';
+import { distanceOrder, distanceSql, runWithSettings, searchSettingNames, searchSettings, type SearchMode } from './vector-search.ts';
 
 export interface HybridOptions {
   k: number;
@@ -37,11 +37,12 @@ export interface HybridHit {
 export function hybridSql(mode: SearchMode): string {
   return `
 WITH vec AS (
-  SELECT m.entity_id AS id, 1 - (m.embedding <=> $1::vector) AS similarity, NULL::real AS text_rank
-    FROM embeddings m
-   WHERE m.entity_kind = 'evidence' AND m.model_id = $2 AND ${settingsGuard(searchSettingNames(mode), 5)}
-   ORDER BY ${distanceOrder(mode, '$1::vector')}
-   LIMIT $4
+  SELECT d.id, 1 - d.distance AS similarity, NULL::real AS text_rank
+    FROM (SELECT m.entity_id AS id, ${distanceSql(mode, '$1::vector')} AS distance
+            FROM embeddings m
+           WHERE m.entity_kind = 'evidence' AND m.model_id = $2 AND ${settingsGuard(searchSettingNames(mode), 5)}
+           ORDER BY ${distanceOrder(mode)}
+           LIMIT $4) d
 ), txt AS (
   SELECT e.id, NULL::float8 AS similarity, ts_rank_cd(e.tsv, q) AS text_rank
     FROM evidence e, websearch_to_tsquery('english', $3) q

@@ -70,11 +70,19 @@ export function searchSetup(options: SearchOptions): string {
   return setStatements(searchSettings(options), 'LOCAL');
 }
 
-/** The candidate-distance ORDER BY: indexable for ANN modes, deliberately not for exact. */
-export function distanceOrder(mode: SearchMode, vector: string): string {
-  // `+ 0` keeps the value but hides the `<=>` operator from the planner, so no ANN index (nor an
-  // incremental sort over one) can serve it: exact stays exact without any planner knob.
-  return mode === 'exact' ? `(m.embedding <=> ${vector}) + 0, m.entity_id` : `m.embedding <=> ${vector}`;
+/**
+ * The candidate distance, computed once per row (the ORDER BY names it): plain `<=>` for ANN modes so
+ * the planner can serve it from the vector_cosine_ops index; for exact mode `+ 0` keeps the value but
+ * hides the operator from the planner, so no ANN index (nor an incremental sort over one) can serve
+ * it: exact stays exact without any planner knob.
+ */
+export function distanceSql(mode: SearchMode, vector: string): string {
+  return mode === 'exact' ? `(m.embedding <=> ${vector}) + 0` : `m.embedding <=> ${vector}`;
+}
+
+/** ORDER BY over the `distance` output column; exact adds the id for a fully deterministic order. */
+export function distanceOrder(mode: SearchMode): string {
+  return mode === 'exact' ? 'distance, m.entity_id' : 'distance';
 }
 
 /** The knob names searchSettings declares for a mode, in order (the settings guard binds them). */
@@ -92,10 +100,10 @@ WITH q AS MATERIALIZED (
 SELECT q.ord, h.entity_id AS evidence_id, 1 - h.distance AS similarity, e.content, e.source, e.url, e.category
   FROM q
  CROSS JOIN LATERAL (
-       SELECT m.entity_id, m.embedding <=> q.v AS distance
+       SELECT m.entity_id, ${distanceSql(mode, 'q.v')} AS distance
          FROM embeddings m
         WHERE m.entity_kind = 'evidence' AND m.model_id = $2
-        ORDER BY ${distanceOrder(mode, 'q.v')}
+        ORDER BY ${distanceOrder(mode)}
         LIMIT $3) h
   JOIN evidence e ON e.id = h.entity_id
  WHERE 1 - h.distance >= $4
