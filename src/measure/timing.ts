@@ -16,6 +16,11 @@ export interface TimingOptions {
   maxTimeMs?: number;
   /** Stop once the 95% CI half-width of the median is within this fraction (default 0.01). */
   targetPrecision?: number;
+  /**
+   * Sample for at least this long before the precision target may stop sampling (default 1 s),
+   * so that a baseline or a run is spread over time rather than taken inside one burst of load.
+   */
+  minTimeMs?: number;
   /** Batch calls so that one sample lasts at least this long (default 10 ms). */
   minSampleMs?: number;
   /** Fix the calls per sample (1 gives a per-call latency distribution). */
@@ -54,7 +59,7 @@ export interface TimingResult {
   warnings: string[];
 }
 
-const DEFAULTS = { warmupMs: 200, minSamples: 20, maxSamples: 100, maxTimeMs: 10_000, targetPrecision: 0.01, minSampleMs: 10 };
+const DEFAULTS = { warmupMs: 200, minSamples: 20, maxSamples: 100, maxTimeMs: 10_000, targetPrecision: 0.01, minSampleMs: 10, minTimeMs: 1_000 };
 
 interface BatchTime {
   wallNs: number;
@@ -133,11 +138,12 @@ export class TimingSampler {
    * Take samples until `minSamples` more are taken and the precision target is met, or the
    * sample / time caps are hit. Call again to extend (re-sampling keeps earlier samples).
    */
-  async collect(overrides: Partial<Pick<TimingOptions, 'minSamples' | 'maxSamples' | 'maxTimeMs' | 'targetPrecision'>> = {}): Promise<TimingResult> {
+  async collect(overrides: Partial<Pick<TimingOptions, 'minSamples' | 'maxSamples' | 'maxTimeMs' | 'targetPrecision' | 'minTimeMs'>> = {}): Promise<TimingResult> {
     if (!this.prepared) await this.prepare();
-    const { minSamples, maxSamples, maxTimeMs, targetPrecision } = { ...this.options, ...overrides };
+    const { minSamples, maxSamples, maxTimeMs, targetPrecision, minTimeMs } = { ...this.options, ...overrides };
     const start = this.samples.length;
     const phaseStart = nowNs();
+    const earliestStop = phaseStart + BigInt(Math.round(minTimeMs * 1e6));
     const deadline = phaseStart + BigInt(Math.round(maxTimeMs * 1e6));
     let timedThisPhase = 0;
     this.stoppedBy = 'max-samples';
@@ -148,7 +154,7 @@ export class TimingSampler {
       this.wall.push(t.wallNs / this.iterations);
       this.shares.push(t.wallNs > 0 ? t.cpuNs / t.wallNs : 1);
       const taken = this.samples.length - start;
-      if (taken >= minSamples && taken % 5 === 0 && this.precisionReached(targetPrecision)) {
+      if (taken >= minSamples && taken % 5 === 0 && nowNs() >= earliestStop && this.precisionReached(targetPrecision)) {
         this.stoppedBy = 'precision';
         break;
       }
