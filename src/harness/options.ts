@@ -34,6 +34,8 @@ export interface HarnessOptions {
   heapSnapshot: boolean;
   /** After a run with REGRESSED / BUDGET-FAIL metrics, re-run those suites with --cpu-prof (default true). */
   profileRegressions: boolean;
+  /** vitest shard `i/n` (CI spreads suites over runners; merge with `truthgraph perf merge`). */
+  shard?: string;
   /** Print the terminal table (the reporter) — false in tests. */
   print: boolean;
   /** Write reports/<run-id>/ (false for the internal profiling re-run). */
@@ -72,6 +74,7 @@ export const PERF_USAGE = `usage: npm run perf -- [options]
   --env-mismatch fail      make comparisons against another environment's baseline binding
   --cpu-prof               write a .cpuprofile per suite into <reports>/profiles/
   --heap-snapshot          write a .heapsnapshot per suite into <reports>/profiles/ (memlab)
+  --shard <i/n>            run the i-th of n shards of the suites (merge: truthgraph perf merge)
   --no-profile-regressions do not re-run regressed suites with the CPU profiler afterwards
   --baselines-dir <dir>    (default baselines/)   --reports-dir <dir> (default reports/)
 exit codes: 0 pass, 1 regression or budget failure, 2 harness error`;
@@ -122,6 +125,12 @@ export function resolveOptions(argv: readonly string[], env: NodeJS.ProcessEnv, 
       case '--cpu-prof':
         o.cpuProfile = true;
         break;
+      case '--shard': {
+        const v = next();
+        if (!/^\d+\/\d+$/.test(v)) throw new UserError(`--shard must look like 1/3, got ${v}`, { fix: PERF_USAGE });
+        o.shard = v;
+        break;
+      }
       case '--no-profile-regressions':
         o.profileRegressions = false;
         break;

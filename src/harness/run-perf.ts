@@ -67,7 +67,8 @@ export async function runPerf(argv: readonly string[], io: CliIo, deps: RunPerfD
     const files = run.suites.filter((s) => failing.has(s.name)).map((s) => s.file);
     if (files.length > 0) {
       io.stdout(`profiling ${files.length} failing suite(s) with the CPU profiler: ${files.join(', ')}\n`);
-      const again = { ...options, mode: 'none' as const, cpuProfile: true, print: false, writeReports: false, profileRegressions: false };
+      const { shard: _shard, ...unsharded } = options;
+      const again: HarnessOptions = { ...unsharded, mode: 'none', cpuProfile: true, print: false, writeReports: false, profileRegressions: false };
       try {
         await runVitest(again, { ...deps, quiet: true }, createPerfReporter(again, {}, io.stdout), files);
         const dir = path.join(options.reportsDir, run.runId, 'profiles');
@@ -92,6 +93,7 @@ async function runVitest(options: HarnessOptions, deps: RunPerfDeps, reporter: R
     passWithNoTests: true,
     reporters: deps.quiet ? [reporter] : ['default', reporter],
     provide: { [PROVIDE_KEY]: options },
+    ...(options.shard && { shard: options.shard }),
   };
   const vitest = await createVitest('test', cliOptions as Parameters<typeof createVitest>[1]);
   try {

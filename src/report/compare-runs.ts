@@ -53,3 +53,24 @@ export function compareRuns(baseline: RunResult, current: RunResult, labels: { b
     errors: [],
   });
 }
+
+/** Merge the results of sharded runs (same commit, different suites) into one run result. */
+export function mergeRuns(runs: readonly RunResult[], runId: string): RunResult {
+  if (runs.length === 0) throw new RangeError('mergeRuns needs at least one run');
+  const first = runs[0]!;
+  const byTime = (f: (r: RunResult) => string, pick: (a: string, b: string) => boolean): string => runs.map(f).reduce((a, b) => (pick(a, b) ? a : b));
+  const errors = runs.flatMap((r) => r.errors.filter((e) => !e.startsWith('no perf suite matched')));
+  const envs = new Set(runs.map((r) => r.environmentClass));
+  if (envs.size > 1) errors.push(`merged runs come from different environments: ${[...envs].join(', ')}`);
+  return finishRun({
+    options: { ...defaultOptions(PROJECT_ROOT), mode: first.mode === 'save' ? 'compare' : first.mode, profile: first.profile },
+    runId,
+    context: first.context,
+    environmentClass: first.environmentClass,
+    startedAt: new Date(byTime((r) => r.startedAt, (a, b) => a < b)),
+    finishedAt: new Date(byTime((r) => r.finishedAt, (a, b) => a > b)),
+    metrics: runs.flatMap((r) => r.metrics),
+    suites: runs.flatMap((r) => r.suites),
+    errors,
+  });
+}

@@ -37,6 +37,14 @@ describe('truthgraph perf', () => {
     const same = await cli('perf', 'compare', 'a.json', 'a.json', '--format', 'json');
     expect(JSON.parse(same.out).counts.REGRESSED).toBe(0);
   });
+  it('merge joins sharded runs into one report', async () => {
+    const r = await cli('perf', 'merge', 'a.json', 'b.json', '--reports-dir', 'merged');
+    expect(r.code).toBe(2); // the same suites in both shards: duplicate metric names are an error
+    expect(r.out).toMatch(/recorded by two tests/);
+    const one = await cli('perf', 'merge', 'b.json', '--reports-dir', 'merged');
+    expect(one.code).toBe(1);
+    expect(fs.existsSync(path.join(tmp, 'merged', 'latest', 'report.html'))).toBe(true);
+  });
   it('bad input files exit 2 with a fix', async () => {
     fs.writeFileSync(path.join(tmp, 'bad.json'), '{"hello": 1}');
     const r = await cli('perf', 'report', 'bad.json');

@@ -8,7 +8,7 @@ import { parseRunResult, type RunResult } from '../../report/run-result.ts';
 import { renderTerminal } from '../../report/terminal.ts';
 import { renderSummaryMarkdown } from '../../report/markdown.ts';
 import { renderHtml } from '../../report/html.ts';
-import { compareRuns } from '../../report/compare-runs.ts';
+import { compareRuns, mergeRuns } from '../../report/compare-runs.ts';
 import { writeReports } from '../../report/writer.ts';
 
 function load(file: string, cwd: string): RunResult {
@@ -68,6 +68,21 @@ export const register: RegisterCommands = (program, ctx) => {
         ctx.io.stdout(`reports: ${writeReports(safe, path.resolve(ctx.io.cwd, opts.reportsDir)).dir}\n`);
       }
       ctx.setExitCode(result.exitCode);
+    });
+
+  perf
+    .command('merge')
+    .description('merge the report.json files of sharded runs (npm run perf -- --shard i/n) into one run')
+    .argument('<runs...>', 'report.json files of the shards')
+    .requiredOption('--reports-dir <dir>', 'write the merged run as reports/<run-id>/ here (and point latest at it)')
+    .action((files: string[], opts: { reportsDir: string }) => {
+      const merged = mergeRuns(
+        files.map((f) => load(f, ctx.io.cwd)),
+        `merged-${new Date().toISOString().replace(/[:.]/g, '-')}`,
+      );
+      const written = writeReports(merged, path.resolve(ctx.io.cwd, opts.reportsDir));
+      ctx.io.stdout(renderTerminal(merged) + `reports: ${written.dir}\n`);
+      ctx.setExitCode(merged.exitCode);
     });
 
   perf
