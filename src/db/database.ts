@@ -291,6 +291,20 @@ export class Database implements Queryable, TransactionRunner, SettingsQueryRunn
     return this.instrumentation.measure(name, fn);
   }
 
+  /**
+   * Writes the embedded engine's data dir as a tarball (PGlite dumpDataDir): a fixture that
+   * `Database.open(config, { loadDump })` / openEphemeralDatabase({ loadDump }) restores in well under
+   * a second, instead of re-ingesting and rebuilding indexes. Call it with no query in flight.
+   */
+  async dumpDataDir(file: string): Promise<{ bytes: number }> {
+    if (!this.server.dumpDataDir) {
+      throw new UserError(`cannot dump the ${this.server.provider} database at ${this.server.endpoint}`, {
+        fix: 'dumps need an embedded server started by this process (not one attached via `db start`, a URL or a container)',
+      });
+    }
+    return this.server.dumpDataDir(file);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

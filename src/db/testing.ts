@@ -2,9 +2,10 @@
 import { resolveDbConfig } from './config.ts';
 import { Database } from './database.ts';
 
-export async function openEphemeralDatabase(options: { poolSize?: number; migrate?: boolean } = {}): Promise<Database> {
+/** `loadDump`: a Database.dumpDataDir tarball to start from (a fixture restore instead of re-ingesting). */
+export async function openEphemeralDatabase(options: { poolSize?: number; migrate?: boolean; loadDump?: string } = {}): Promise<Database> {
   const config = resolveDbConfig({ provider: 'embedded', inMemory: true, poolSize: options.poolSize, migrate: options.migrate });
-  return Database.open(config, { probeContainer: async () => false });
+  return Database.open(config, { probeContainer: async () => false, ...(options.loadDump ? { loadDump: options.loadDump } : {}) });
 }
 
 /** Empties the data tables (keeps schema and migrations). */

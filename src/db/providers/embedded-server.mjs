@@ -2,7 +2,8 @@
 // 127.0.0.1 by pglite-socket. Plain .mjs importing only npm packages, so it runs under any loader.
 // argv[2] is a JSON config: { dataDir: string|null, host, port, maxConnections, stateFile: string|null,
 // exitWithParent: boolean, loadDump: string|null }. Reports readiness as an IPC message (or a JSON
-// line on stdout without IPC) and removes its state file on shutdown.
+// line on stdout without IPC) and removes its state file on shutdown. IPC {type:'dump', id, file}
+// writes a dumpDataDir tarball and answers {type:'dumped'|'dump-error', id}.
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -42,7 +43,23 @@ process.on('SIGHUP', () => void shutdown(0));
 if (config.exitWithParent) process.on('disconnect', () => void shutdown(0));
 process.on('message', (message) => {
   if (message && message.type === 'stop') void shutdown(0);
+  if (message && message.type === 'dump') void dump(message);
 });
+
+// dumpDataDir to a file (temp + rename), for fixtures that load in ~0.4 s instead of re-ingesting.
+async function dump({ id, file, compression }) {
+  try {
+    if (!db) throw new Error('server not started');
+    const blob = await db.dumpDataDir(compression ?? 'none');
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(tmp, Buffer.from(await blob.arrayBuffer()));
+    fs.renameSync(tmp, file);
+    send({ type: 'dumped', id, file, bytes: fs.statSync(file).size });
+  } catch (error) {
+    send({ type: 'dump-error', id, message: String(error?.message ?? error) });
+  }
+}
 
 try {
   if (config.dataDir) fs.mkdirSync(path.dirname(config.dataDir), { recursive: true });

@@ -40,6 +40,8 @@ export interface EmbeddedHandle {
   state: EmbeddedState;
   child: ChildProcess;
   stop(): Promise<void>;
+  /** Only while the IPC channel is open (not for detached servers). */
+  dump(file: string): Promise<{ bytes: number }>;
 }
 
 function pidAlive(pid: number): boolean {
@@ -132,6 +134,7 @@ export async function spawnEmbeddedServer(options: SpawnOptions): Promise<Embedd
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());
   });
+  let dumps = 0;
   return {
     state,
     child,
@@ -139,6 +142,19 @@ export async function spawnEmbeddedServer(options: SpawnOptions): Promise<Embedd
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     },
+    dump: (file) =>
+      new Promise((resolve, reject) => {
+        if (!child.connected) return reject(new Error('the embedded server has no IPC channel (detached or exited)'));
+        const id = ++dumps;
+        const onMessage = (m: { type: string; id?: number; bytes?: number; message?: string }) => {
+          if (m.id !== id) return;
+          child.off('message', onMessage);
+          if (m.type === 'dumped') resolve({ bytes: m.bytes ?? 0 });
+          else reject(new Error(`embedded server could not dump its data dir: ${m.message}`));
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'dump', id, file: path.resolve(file) });
+      }),
   };
 }
 
@@ -168,8 +184,14 @@ function embeddedFix(name: string): string {
   return `rerun the command (an embedded server is started on demand) or restart it: npx truthgraph db stop --name ${name} && npx truthgraph db start --name ${name}`;
 }
 
-export function embeddedServer(state: EmbeddedState, name: string, release: () => Promise<void>): DbServer {
+export function embeddedServer(
+  state: EmbeddedState,
+  name: string,
+  release: () => Promise<void>,
+  dump?: (file: string) => Promise<{ bytes: number }>,
+): DbServer {
   return {
+    ...(dump ? { dumpDataDir: dump } : {}),
     provider: 'embedded',
     target: { host: state.host, port: state.port, user: 'postgres', password: 'postgres', database: 'postgres' },
     endpoint: `${state.host}:${state.port}`,
@@ -213,5 +235,5 @@ export async function embeddedProvider(options: EmbeddedProviderOptions): Promis
     logFile: options.logFile,
     ...(options.loadDump ? { loadDump: options.loadDump } : {}),
   });
-  return embeddedServer(handle.state, options.name, handle.stop);
+  return embeddedServer(handle.state, options.name, handle.stop, handle.dump);
 }

@@ -23,6 +23,8 @@ export interface DbServer {
   unreachableFix: string;
   /** Stops what this process started (no-op for servers it only attached to). */
   release(): Promise<void>;
+  /** Embedded servers this process started: writes a PGlite dumpDataDir tarball (a fixture for loadDump). */
+  dumpDataDir?(file: string): Promise<{ bytes: number }>;
 }
 
 export type DbLog = (message: string) => void;
