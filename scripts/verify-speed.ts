@@ -48,11 +48,15 @@ for (const c of claims.slice(0, 5)) await verifier.verifyClaim(c, { store: false
 const walls: number[] = [];
 const ratios: number[] = [];
 const stages = { embed: [] as number[], retrieve: [] as number[], nli: [] as number[], aggregate: [] as number[], store: [] as number[] };
+const singleCpu: number[] = [];
 for (let i = 0; i < Number(values.singles); i++) {
   const text = `${claims[i % claims.length]} (single ${i})`;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const r = await verifier.verifyClaim(text);
   const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  singleCpu.push((c.user + c.system) / 1000);
   walls.push(wall);
   const t = r.timings;
   ratios.push((t.embed + t.retrieve + t.nli + t.aggregate + t.store) / wall);
@@ -62,6 +66,7 @@ const [p50, p95] = percentiles(walls, [50, 95]);
 const med = (xs: number[]) => percentiles(xs, [50])[0]!.toFixed(1);
 console.log(`single claim (k=10, evidence used ${10}): p50 ${p50!.toFixed(1)} ms, p95 ${p95!.toFixed(1)} ms over ${walls.length}`);
 console.log(`  median stages: embed ${med(stages.embed)} | retrieve ${med(stages.retrieve)} | nli ${med(stages.nli)} | aggregate ${med(stages.aggregate)} | store ${med(stages.store)} ms`);
+console.log(`  this process's CPU time per claim (all threads; less sensitive to other load than wall time): median ${med(singleCpu)} ms`);
 console.log(`  stage sum / caller-measured wall: min ${(Math.min(...ratios) * 100).toFixed(1)}%, median ${(percentiles(ratios, [50])[0]! * 100).toFixed(1)}%`);
 
 // Batch of 100 distinct claims.
@@ -69,10 +74,13 @@ const batch = Array.from({ length: 100 }, (_, i) => `${claims[i % claims.length]
 const rates: number[] = [];
 for (let rep = 0; rep < Number(values.reps); rep++) {
   const tagged = batch.map((c) => `${c} [rep ${rep}]`);
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const results = await verifier.verifyClaims(tagged);
   const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
   rates.push(100 / (wall / 1000));
+  console.log(`  CPU time ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s for 100 claims (wall ${(wall / 1000).toFixed(1)} s)`);
   const t = results[0]!.timings;
   console.log(`batch of 100: ${(wall / 1000).toFixed(2)} s = ${(100 / (wall / 1000)).toFixed(1)} claims/s; first batch stages embed ${t.embed.toFixed(0)} | retrieve ${t.retrieve.toFixed(0)} | nli ${t.nli.toFixed(0)} | store ${t.store.toFixed(0)} | total ${t.total.toFixed(0)} ms; pairs ${results.reduce((s, r) => s + r.evidence.length, 0)}`);
 }
