@@ -13,10 +13,9 @@ export function footnotes(metrics: readonly MetricResult[]): { notes: string[]; 
   const notes: string[] = [];
   const refs = new Map<MetricResult, number[]>();
   for (const m of metrics) {
-    const own = [...m.decision.warnings, ...(m.baseline?.environmentDiffers.length ? [] : [])];
     refs.set(
       m,
-      own.map((w) => {
+      m.decision.warnings.map((w) => {
         let i = notes.indexOf(w);
         if (i < 0) i = notes.push(w) - 1;
         return i + 1;
