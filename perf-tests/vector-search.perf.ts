@@ -5,8 +5,8 @@
 //
 // Grid (full): 1k/5k/10k the complete IVFFlat grid (lists 10/25/50/100 x probes 1/5/10/25, probes <=
 // lists) and HNSW m 8/16 (ef_construction 64) x ef_search 10/20/40/100; 50k a reduced grid (lists
-// 50/100 x the four probes, HNSW m 16 x ef_search 20/40/100): HNSW builds and re-ingest dominate
-// there and the whole grid would not fit the 15-minute budget. Quick: 1k with two settings of each.
+// 50/100 x the four probes; HNSW only with PERF_VECTOR_50K_HNSW=1, see REDUCED_GRID): HNSW builds
+// dominate there and would not fit the 15-minute budget. Quick: 1k with two settings of each.
 //
 // Gating metrics (few, to keep the false-positive rate of timing comparisons low): per size the exact
 // scan latency (seed floor: < 3 s), the canonical IVFFlat (pgvector's rule lists = rows/1000 snapped
@@ -40,7 +40,15 @@ interface Grid {
   hnsw: { m: number[]; efSearch: number[] };
 }
 const FULL_GRID: Grid = { ivfflat: { lists: [10, 25, 50, 100], probes: [1, 5, 10, 25] }, hnsw: { m: [8, 16], efSearch: [10, 20, 40, 100] } };
-const REDUCED_GRID: Grid = { ivfflat: { lists: [50, 100], probes: [1, 5, 10, 25] }, hnsw: { m: [16], efSearch: [20, 40, 100] } };
+/**
+ * 50k: IVFFlat only by default. One HNSW build at 50k takes 95-190 s on PGlite here (measured: m 16,
+ * ef_construction 64: 193 s on a loaded 2-core machine), which alone would blow the 15-minute budget
+ * of all suites. PERF_VECTOR_50K_HNSW=1 adds HNSW m 16 x ef_search 40/100/200/400 to the 50k grid.
+ */
+const REDUCED_GRID: Grid = {
+  ivfflat: { lists: [50, 100], probes: [1, 5, 10, 25] },
+  hnsw: process.env.PERF_VECTOR_50K_HNSW === '1' ? { m: [16], efSearch: [40, 100, 200, 400] } : { m: [], efSearch: [] },
+};
 const QUICK_GRID: Grid = { ivfflat: { lists: [10, 25], probes: [1, 10] }, hnsw: { m: [16], efSearch: [10, 40] } };
 const EF_CONSTRUCTION = 64;
 
@@ -58,6 +66,8 @@ const P95_TARGET_MS: Record<number, number> = { 10_000: 5, 50_000: 10 };
 const RECALL_TARGET = 0.95;
 const FLOOR_MS = 3_000;
 const FLOOR_RECALL_AT_1 = 0.95;
+/** Relative bound on ANN recall between runs (see recordRecall). */
+const ANN_RECALL_BOUND = 0.1;
 
 /** pgvector's rule of thumb (lists = rows / 1000, at least 10) snapped to the grid. */
 function canonicalLists(size: number, lists: readonly number[]): number {
@@ -196,8 +206,13 @@ for (const { size, grid } of SIZES) {
       });
     }
 
-    function recordRecall(name: string, value: number, floor = false): MetricResult {
-      return record(name, value, { unit: 'recall', direction: 'higher', ...(floor && { budget: { min: FLOOR_RECALL_AT_1, source: 'seed floor 2.3: top-1 recall > 95%' } }) });
+    /**
+     * ANN recall with a stated bound instead of exact equality: pgvector seeds neither IVFFlat's
+     * k-means initialisation nor HNSW's level draws, so two builds on the same data differ (measured:
+     * up to 0.05 absolute on 40-53 queries, i.e. one or two queries). Exact-search recall is exact.
+     */
+    function recordRecall(name: string, value: number): MetricResult {
+      return record(name, value, { unit: 'recall', direction: 'higher', tolerance: ANN_RECALL_BOUND });
     }
 
     it('ingests the embedded corpus', async () => {
@@ -258,15 +273,15 @@ for (const { size, grid } of SIZES) {
           await bench(`hnsw m=${m} ef_search=${efSearch}`, `hnsw m=${m} efc=${EF_CONSTRUCTION}`, `ef_search=${efSearch}`, options('hnsw', { efSearch }));
         }
         record(`${size}: hnsw m=${m} build`, built.buildMs, { unit: 'ms', direction: 'lower', kind: 'timing', tolerance: 0.5 });
-        // HNSW levels are random per build: size and recall get a stated bound instead of exact equality.
+        // HNSW levels are random per build: its size gets a stated bound instead of exact equality.
         record(`${size}: hnsw m=${m} size`, built.sizeBytes, { unit: 'bytes', direction: 'lower', tolerance: 0.05 });
         if (m === 16 && grid.hnsw.efSearch.includes(40)) {
           const name = `${size}: hnsw m=16 ef_search=40`;
           const point = points.find((p) => p.size === size && p.setting === 'hnsw m=16 ef_search=40')!;
           const results = [
             recordLatency(`${name} latency`, benches.get('hnsw m=16 ef_search=40')!, true),
-            record(`${name} recall@1`, point.recallAt1, { unit: 'recall', direction: 'higher', tolerance: 0.03 }),
-            record(`${name} recall@10`, point.recallAt10, { unit: 'recall', direction: 'higher', tolerance: 0.03 }),
+            recordRecall(`${name} recall@1`, point.recallAt1),
+            recordRecall(`${name} recall@10`, point.recallAt10),
           ];
           expect(results[0]).toMeetBudget();
           expect(results).not.toRegress();
@@ -281,7 +296,7 @@ for (const { size, grid } of SIZES) {
       const top1 = record(`${size}: best ANN recall@1`, best?.recallAt1 ?? any.recallAt1, {
         unit: 'recall',
         direction: 'higher',
-        tolerance: 0.05,
+        tolerance: ANN_RECALL_BOUND,
         budget: { min: FLOOR_RECALL_AT_1, source: 'seed floor 2.3: top-1 recall > 95%' },
       });
       expect(top1).toMeetBudget();
