@@ -74,6 +74,19 @@ describe('timing decisions', () => {
     expect(d.warnings.join(' ')).toMatch(/environment differs.*cpu: A vs B/);
     expect(isFailing(decide(cur, base, { environmentDiffers: ['x'], advisoryOnEnvironmentMismatch: false }))).toBe(true);
   });
+  it('--timing-advisory reports timing regressions and budget failures without failing; exact metrics stay binding', () => {
+    const base = latency(normalSamples(40, 100, 3, 1));
+    const regressed = decide(latency(normalSamples(40, 130, 3, 2)), base, { timingAdvisory: true });
+    expect(regressed.status).toBe('REGRESSED');
+    expect(isFailing(regressed)).toBe(false);
+    const overBudget = decide(latency(normalSamples(30, 100, 2, 3), { budget: { max: 90 } }), undefined, { timingAdvisory: true });
+    expect(overBudget.status).toBe('BUDGET-FAIL');
+    expect(isFailing(overBudget)).toBe(false);
+    expect(overBudget.warnings.join(' ')).toMatch(/advisory in this run/);
+    const exact = decide(latency([3], { kind: 'exact', budget: { max: 2 } }), undefined, { timingAdvisory: true });
+    expect(exact.status).toBe('BUDGET-FAIL');
+    expect(isFailing(exact)).toBe(true);
+  });
   it('a budget beyond its limit -> BUDGET-FAIL, whatever the baseline says', () => {
     const d = decide(latency(normalSamples(30, 100, 2, 3), { budget: { max: 90 } }), latency(normalSamples(30, 100, 2, 4)));
     expect(d.status).toBe('BUDGET-FAIL');

@@ -15,6 +15,8 @@ export interface DecisionOptions {
   environmentDiffers?: string[];
   /** Compare anyway but never fail on a different environment (default true: advisory). */
   advisoryOnEnvironmentMismatch?: boolean;
+  /** Timing metrics never fail (budget or regression): reported as advisory. Exact metrics stay binding. */
+  timingAdvisory?: boolean;
   /** Seed of the bootstrap (decisions are reproducible). */
   seed?: number;
   /** Below this many samples a timing metric carries a low-n warning. */
@@ -80,11 +82,14 @@ export function decide(current: MetricSamples, baseline: MetricSamples | undefin
   const advisory = envDiff.length > 0 && (options.advisoryOnEnvironmentMismatch ?? true);
   if (envDiff.length > 0) warnings.push(`environment differs from baseline: ${envDiff.join('; ')}${advisory ? ' (comparison is advisory)' : ''}`);
 
+  const timingAdvisory = current.kind === 'timing' && (options.timingAdvisory ?? false);
+  if (timingAdvisory) warnings.push('timing metrics are advisory in this run (--timing-advisory)');
   const result = (status: Status, significant: boolean, needsMoreSamples = false): Decision => ({
-    // A budget failure is absolute: it does not depend on the baseline's environment.
+    // A budget failure is absolute: it does not depend on the baseline's environment (but a
+    // --timing-advisory run reports timing budgets without failing on them).
     status: budgetFailed ? 'BUDGET-FAIL' : status,
     significant,
-    advisory: budgetFailed ? false : advisory && status !== 'NEW',
+    advisory: timingAdvisory ? status !== 'NEW' || budgetFailed : budgetFailed ? false : advisory && status !== 'NEW',
     needsMoreSamples: budgetFailed ? false : needsMoreSamples,
     evidence,
     warnings,

@@ -1,6 +1,7 @@
 // Harness options, resolved once (defaults + env + CLI flags) into one typed object that is
 // passed down explicitly: to the reporter directly and to the test workers via vitest `provide`.
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
 import type { BaselineMode } from '../baseline/store.ts';
 import type { Profile } from '../baseline/schema.ts';
@@ -24,6 +25,11 @@ export interface HarnessOptions {
   maxResampleRounds: number;
   /** Comparisons against a baseline from a different environment are advisory (default true). */
   advisoryOnEnvironmentMismatch: boolean;
+  /**
+   * Timing metrics (budgets and comparisons) are reported but never fail the run; exact metrics
+   * stay binding. For smoke runs on a machine that is not the reference runner (.ci/run).
+   */
+  timingAdvisory: boolean;
   /** Write the GitHub job summary and annotations (GITHUB_ACTIONS=true). */
   githubActions: boolean;
   /** Where $GITHUB_STEP_SUMMARY points, if anywhere. */
@@ -55,6 +61,7 @@ export function defaultOptions(projectRoot: string): HarnessOptions {
     alpha: 0.01,
     maxResampleRounds: 2,
     advisoryOnEnvironmentMismatch: true,
+    timingAdvisory: false,
     githubActions: false,
     cpuProfile: false,
     heapSnapshot: false,
@@ -72,6 +79,7 @@ export const PERF_USAGE = `usage: npm run perf -- [options]
   --no-baseline            measure and report only, no comparison
   --strict                 a missing baseline is an error (exit 2) instead of NEW
   --env-mismatch fail      make comparisons against another environment's baseline binding
+  --timing-advisory        timing budgets/regressions are reported, not failed (exact stay binding)
   --cpu-prof               write a .cpuprofile per suite into <reports>/profiles/
   --heap-snapshot          write a .heapsnapshot per suite into <reports>/profiles/ (memlab)
   --shard <i/n>            run the i-th of n shards of the suites (merge: truthgraph perf merge)
@@ -79,74 +87,37 @@ export const PERF_USAGE = `usage: npm run perf -- [options]
   --baselines-dir <dir>    (default baselines/)   --reports-dir <dir> (default reports/)
 exit codes: 0 pass, 1 regression or budget failure, 2 harness error`;
 
-/** Parse `npm run perf` arguments; unknown flags are a UserError (exit 2). */
+/** Parse `npm run perf` arguments (node:util parseArgs, strict); bad flags are a UserError (exit 2). */
 export function resolveOptions(argv: readonly string[], env: NodeJS.ProcessEnv, projectRoot: string, cwd: string): HarnessOptions {
   const o = defaultOptions(projectRoot);
-  const args = [...argv];
-  const value = (flag: string): string => {
-    const v = args.shift();
-    if (v === undefined || v.startsWith('--')) throw new UserError(`${flag} needs a value`, { fix: PERF_USAGE });
-    return v;
-  };
-  let sawSave = false;
-  let sawNone = false;
-  while (args.length > 0) {
-    const a = args.shift()!;
-    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const next = (): string => inline ?? value(flag);
-    switch (flag) {
-      case '--filter':
-        o.filter = next();
-        break;
-      case '--quick':
-        o.profile = 'quick';
-        break;
-      case '--save-baseline':
-        sawSave = true;
-        break;
-      case '--no-baseline':
-        sawNone = true;
-        break;
-      case '--force':
-        o.force = true;
-        break;
-      case '--reason':
-        o.reason = next();
-        break;
-      case '--strict':
-        o.strict = true;
-        break;
-      case '--env-mismatch': {
-        const v = next();
-        if (v !== 'advisory' && v !== 'fail') throw new UserError(`--env-mismatch must be advisory or fail, got ${v}`, { fix: PERF_USAGE });
-        o.advisoryOnEnvironmentMismatch = v === 'advisory';
-        break;
-      }
-      case '--cpu-prof':
-        o.cpuProfile = true;
-        break;
-      case '--shard': {
-        const v = next();
-        if (!/^\d+\/\d+$/.test(v)) throw new UserError(`--shard must look like 1/3, got ${v}`, { fix: PERF_USAGE });
-        o.shard = v;
-        break;
-      }
-      case '--no-profile-regressions':
-        o.profileRegressions = false;
-        break;
-      case '--heap-snapshot':
-        o.heapSnapshot = true;
-        break;
-      case '--baselines-dir':
-        o.baselinesDir = path.resolve(cwd, next());
-        break;
-      case '--reports-dir':
-        o.reportsDir = path.resolve(cwd, next());
-        break;
-      default:
-        throw new UserError(`unknown option ${a}`, { fix: PERF_USAGE });
-    }
+  let values: ReturnType<typeof parsePerfArgs>['values'];
+  try {
+    ({ values } = parsePerfArgs(argv));
+  } catch (error) {
+    throw new UserError((error as Error).message, { fix: PERF_USAGE });
   }
+  if (values.filter !== undefined) o.filter = values.filter;
+  if (values.quick) o.profile = 'quick';
+  if (values.force) o.force = true;
+  if (values.reason !== undefined) o.reason = values.reason;
+  if (values.strict) o.strict = true;
+  if (values['env-mismatch'] !== undefined) {
+    const v = values['env-mismatch'];
+    if (v !== 'advisory' && v !== 'fail') throw new UserError(`--env-mismatch must be advisory or fail, got ${v}`, { fix: PERF_USAGE });
+    o.advisoryOnEnvironmentMismatch = v === 'advisory';
+  }
+  if (values['timing-advisory']) o.timingAdvisory = true;
+  if (values['cpu-prof']) o.cpuProfile = true;
+  if (values.shard !== undefined) {
+    if (!/^\d+\/\d+$/.test(values.shard)) throw new UserError(`--shard must look like 1/3, got ${values.shard}`, { fix: PERF_USAGE });
+    o.shard = values.shard;
+  }
+  if (values['no-profile-regressions']) o.profileRegressions = false;
+  if (values['heap-snapshot']) o.heapSnapshot = true;
+  if (values['baselines-dir'] !== undefined) o.baselinesDir = path.resolve(cwd, values['baselines-dir']);
+  if (values['reports-dir'] !== undefined) o.reportsDir = path.resolve(cwd, values['reports-dir']);
+  const sawSave = Boolean(values['save-baseline']);
+  const sawNone = Boolean(values['no-baseline']);
   if (sawSave && sawNone) throw new UserError('--save-baseline and --no-baseline exclude each other', { fix: PERF_USAGE });
   o.mode = sawSave ? 'save' : sawNone ? 'none' : 'compare';
   if (o.force && o.mode !== 'save') throw new UserError('--force only applies to --save-baseline', { fix: PERF_USAGE });
@@ -154,4 +125,29 @@ export function resolveOptions(argv: readonly string[], env: NodeJS.ProcessEnv, 
   o.githubActions = env.GITHUB_ACTIONS === 'true';
   if (env.GITHUB_STEP_SUMMARY) o.githubStepSummary = env.GITHUB_STEP_SUMMARY;
   return o;
+}
+
+function parsePerfArgs(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      filter: { type: 'string' },
+      quick: { type: 'boolean' },
+      'save-baseline': { type: 'boolean' },
+      'no-baseline': { type: 'boolean' },
+      force: { type: 'boolean' },
+      reason: { type: 'string' },
+      strict: { type: 'boolean' },
+      'env-mismatch': { type: 'string' },
+      'timing-advisory': { type: 'boolean' },
+      'cpu-prof': { type: 'boolean' },
+      'heap-snapshot': { type: 'boolean' },
+      shard: { type: 'string' },
+      'no-profile-regressions': { type: 'boolean' },
+      'baselines-dir': { type: 'string' },
+      'reports-dir': { type: 'string' },
+    },
+  });
 }

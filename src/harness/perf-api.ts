@@ -32,9 +32,9 @@ function currentTest(api: string): Test {
   return test as Test;
 }
 
-function decisionOptions(final: boolean): { alpha: number; final: boolean; advisoryOnEnvironmentMismatch: boolean } {
+function decisionOptions(final: boolean): { alpha: number; final: boolean; advisoryOnEnvironmentMismatch: boolean; timingAdvisory: boolean } {
   const o = harnessOptions();
-  return { alpha: o.alpha, final, advisoryOnEnvironmentMismatch: o.advisoryOnEnvironmentMismatch };
+  return { alpha: o.alpha, final, advisoryOnEnvironmentMismatch: o.advisoryOnEnvironmentMismatch, timingAdvisory: o.timingAdvisory };
 }
 
 /** Quick-profile helper for suites: `perf.quick ? 100 : 10_000`. */
