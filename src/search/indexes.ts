@@ -54,12 +54,25 @@ export async function dropVectorIndexes(db: Queryable): Promise<void> {
   await db.query(`DROP INDEX IF EXISTS ${NAME.ivfflat}; DROP INDEX IF EXISTS ${NAME.hnsw}`);
 }
 
+export interface IndexBuildOptions {
+  /**
+   * maintenance_work_mem for this build only (SET LOCAL in the DDL's implicit transaction); default
+   * 256 MB. pgvector builds an HNSW graph in memory while it fits and falls back to a much slower
+   * on-disk build when it does not: the 64 MB server default no longer fits around 40k x 384 dims.
+   */
+  maintenanceWorkMemMb?: number;
+}
+
+export const DEFAULT_BUILD_MEMORY_MB = 256;
+
 /** Drops any ANN index and builds the one asked for; ANALYZE afterwards so the planner sees it. */
-export async function buildVectorIndex(db: Queryable, spec: IndexSpec): Promise<IndexBuildResult> {
+export async function buildVectorIndex(db: Queryable, spec: IndexSpec, options: IndexBuildOptions = {}): Promise<IndexBuildResult> {
   const ddl = indexDdl(spec);
+  const memoryMb = int('maintenanceWorkMemMb', options.maintenanceWorkMemMb ?? DEFAULT_BUILD_MEMORY_MB, 1);
   await dropVectorIndexes(db);
   const started = performance.now();
-  await db.query(ddl);
+  // One simple-protocol message = one implicit transaction: the SET LOCAL ends with the build.
+  await db.query(`SET LOCAL maintenance_work_mem = '${memoryMb}MB'; ${ddl}`);
   const buildMs = performance.now() - started;
   await db.query('ANALYZE embeddings');
   const [info] = (await listVectorIndexes(db)).filter((i) => i.kind === spec.kind);
@@ -68,11 +81,11 @@ export async function buildVectorIndex(db: Queryable, spec: IndexSpec): Promise<
 }
 
 /** Builds only if the current index differs from spec (compared on its definition). */
-export async function ensureVectorIndex(db: Queryable, spec: IndexSpec): Promise<IndexInfo & { built: boolean }> {
+export async function ensureVectorIndex(db: Queryable, spec: IndexSpec, options: IndexBuildOptions = {}): Promise<IndexInfo & { built: boolean }> {
   const current = await listVectorIndexes(db);
   const match = current.find((i) => i.kind === spec.kind && sameParams(i.definition, spec));
   if (match && current.length === 1) return { ...match, built: false };
-  return { ...(await buildVectorIndex(db, spec)), built: true };
+  return { ...(await buildVectorIndex(db, spec, options)), built: true };
 }
 
 function sameParams(definition: string, spec: IndexSpec): boolean {

@@ -82,6 +82,25 @@ describe('evidence ingest', () => {
     expect(rows[1]).toMatchObject({ content: nasty, source: nasty, metadata: { note: nasty } });
   });
 
+  it('bulk mode drops the GIN and ANN indexes for the load and rebuilds them from their own definitions', async () => {
+    await db.query('CREATE INDEX embeddings_embedding_hnsw_idx ON embeddings USING hnsw (embedding vector_cosine_ops) WITH (m = 8)');
+    const definitions = async () =>
+      (await db.query<{ indexname: string; indexdef: string }>("SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('evidence', 'embeddings') ORDER BY indexname")).rows;
+    const before = await definitions();
+    try {
+      const items = vectors.slice(0, 20).map((v, i) => ({ evidence: { id: `b${i}`, content: `bulk volcanic passage ${i}` }, embedding: v }));
+      items[7] = { evidence: { id: 'b7', content: '' }, embedding: vectors[7]! };
+      const report = await ingestEvidence(db, items, { model: MODEL, chunkSize: 8, bulk: true });
+      expect(report).toMatchObject({ written: 19, embeddings: 19, chunks: 3, failed: [{ index: 7, id: 'b7', reason: 'missing or empty content' }] });
+      expect(report.rebuiltIndexes!.map((r) => r.name)).toEqual(['embeddings_embedding_hnsw_idx', 'evidence_tsv_idx']);
+      expect(await definitions()).toEqual(before);
+      const { rows } = await db.query<{ n: string }>("SELECT count(*) AS n FROM evidence WHERE tsv @@ websearch_to_tsquery('english', 'volcanic')");
+      expect(rows[0]!.n).toBe('19');
+    } finally {
+      await db.query('DROP INDEX IF EXISTS embeddings_embedding_hnsw_idx');
+    }
+  });
+
   it('re-ingesting an id updates it (idempotent ingest)', async () => {
     await ingestEvidence(db, [{ evidence: { id: 'a', content: 'old' } }]);
     await ingestEvidence(db, [{ evidence: { id: 'a', content: 'new', category: 'health' } }]);
