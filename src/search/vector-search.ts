@@ -2,7 +2,8 @@
 // evidence joined in the same query. Query vectors travel as one binary real[] parameter (no text
 // float parsing in the server). ANN knobs (probes, ef_search, iterative scan) are session settings
 // sent only when they change (Database.queryWithSettings), so a repeated search is ONE round trip;
-// exact mode needs no knob at all (its ORDER BY cannot use an ANN index).
+// a guard inside the statement checks the session really holds them (re-SET and rerun if not).
+// Exact mode needs no knob at all (its ORDER BY cannot use an ANN index).
 import type { QueryResult, QueryResultRow } from 'pg';
 import { canQueryWithSettings, guardParams, settingsGuard, setStatements, type SessionSettings, type TransactionRunner } from '../db/queryable.ts';
 import { EMBEDDING_DIM, vectorsToBinaryArray, type VectorLike } from '../db/vector.ts';
