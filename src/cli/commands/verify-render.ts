@@ -37,7 +37,7 @@ export function formatResult(r: VerificationResult): string {
   lines.push(
     `scores:     SUPPORTED ${r.scores.SUPPORTED.toFixed(3)}  REFUTED ${r.scores.REFUTED.toFixed(3)}  INSUFFICIENT ${r.scores.INSUFFICIENT.toFixed(3)}  (strategy ${r.strategy})`,
   );
-  lines.push('', `evidence (top ${r.k}, ${r.mode}): ${r.evidence.length === 0 ? 'none retrieved' : ''}`);
+  lines.push('', `evidence (top ${r.k}, ${r.mode})${r.evidence.length === 0 ? ': none retrieved' : ':'}`);
   if (r.evidence.length > 0) {
     lines.push(`  ${pad('id', 16)} ${pad('sim', 6)} ${pad('label', 13)} ${pad('ent', 5)} ${pad('neu', 5)} ${pad('con', 5)} content`);
     for (const e of r.evidence) {
