@@ -67,6 +67,8 @@ interface Shape {
   /** The batch size of the named operation, and a second size for the constant-round-trip check. */
   n: number;
   n2: number;
+  /** Round trips of our implementation by design, for any batch size (the no-N+1 budget). */
+  roundTrips: number;
 }
 
 const SHAPES: Shape[] = [
@@ -74,6 +76,7 @@ const SHAPES: Shape[] = [
     name: 'evidence fetch x20',
     n: 20,
     n2: 100,
+    roundTrips: 1,
     ours: (n) => getEvidenceByIds(db, evidenceIds.slice(0, n)),
     naive: (n) => naiveGetEvidenceByIds(db, evidenceIds.slice(0, n)),
   },
@@ -81,6 +84,7 @@ const SHAPES: Shape[] = [
     name: 'NLI insert x20',
     n: 20,
     n2: 100,
+    roundTrips: 1,
     ours: (n) => insertNliResults(db, nliClaimId, evidenceIds.slice(0, n).map(nliRow)),
     naive: (n) => naiveInsertNliResults(db, nliClaimId, evidenceIds.slice(0, n).map(nliRow)),
   },
@@ -88,6 +92,7 @@ const SHAPES: Shape[] = [
     name: 'embedding upsert x100',
     n: 100,
     n2: 500,
+    roundTrips: 1,
     ours: (n) => upsertEmbeddings(db, 'evidence', MODEL, embeddingRows(n)),
     naive: (n) => naiveUpsertEmbeddings(db, 'evidence', MODEL, embeddingRows(n)),
   },
@@ -95,6 +100,7 @@ const SHAPES: Shape[] = [
     name: `verification detail read x${DETAIL_CLAIMS}`,
     n: DETAIL_CLAIMS,
     n2: 5,
+    roundTrips: 3,
     ours: (n) => verificationDetails(claimIds.slice(0, n)),
     naive: (n) => naiveVerificationDetails(db, claimIds.slice(0, n)),
   },
@@ -161,22 +167,25 @@ describe('db queries: batch repositories vs naive N+1', () => {
       const ours2 = await stats(`ours ${shape.name} (n=${shape.n2})`, () => shape.ours(shape.n2));
       const naive = await stats(`naive ${shape.name}`, () => shape.naive(shape.n));
 
-      // Round trips constant in batch size: exactly equal for two batch sizes.
-      expect(ours2.roundTrips, `round trips at n=${shape.n2} vs n=${shape.n}`).toBe(ours.roundTrips);
-      // No N+1: no statement repeated inside the operation (exact zero).
-      expect(ours.repeated, 'repeated statements (N+1 suspects)').toEqual([]);
-      expect(ours2.repeated).toEqual([]);
-      // The naive reference really is N+1 (otherwise the comparison means nothing).
-      expect(naive.roundTrips).toBeGreaterThanOrEqual(shape.n);
-
-      const exact = (metric: string, value: number, max?: number): MetricResult =>
-        record(`${shape.name}: ${metric}`, value, { unit: 'count', direction: 'lower', ...(max !== undefined && { budget: { max, source: 'seed 2.6: no N+1' } }) });
-      expect(exact('ours round trips', ours.roundTrips, ours.roundTrips)).toMeetBudget();
-      exact(`ours round trips at n=${shape.n2}`, ours2.roundTrips);
+      // Exact metrics first, judged by the harness (a broken shape is a BUDGET-FAIL, exit 1):
+      // round trips equal to the design constant at two batch sizes (constant in batch size) and
+      // zero statements repeated inside the operation (no N+1).
+      const exact = (metric: string, value: number, max?: number, source = 'seed 2.6: no N+1'): MetricResult =>
+        record(`${shape.name}: ${metric}`, value, { unit: 'count', direction: 'lower', ...(max !== undefined && { budget: { max, source } }) });
+      const constant = `ours: ${shape.roundTrips} round trip(s) whatever the batch size`;
+      const shapeMetrics = [
+        exact('ours round trips', ours.roundTrips, shape.roundTrips, constant),
+        exact(`ours round trips at n=${shape.n2}`, ours2.roundTrips, shape.roundTrips, constant),
+        exact('ours duplicate statements', duplicateCount(ours), 0),
+        exact(`ours duplicate statements at n=${shape.n2}`, duplicateCount(ours2), 0),
+      ];
       exact('ours statements', statementCount(ours));
-      expect(exact('ours duplicate statements', duplicateCount(ours), 0)).toMeetBudget();
       exact('naive round trips', naive.roundTrips);
       exact('naive duplicate statements', duplicateCount(naive));
+      expect(shapeMetrics).toMeetBudget();
+      expect(ours2.roundTrips, `round trips at n=${shape.n2} vs n=${shape.n}`).toBe(ours.roundTrips);
+      // The naive reference really is N+1 (otherwise the comparison means nothing).
+      expect(naive.roundTrips).toBeGreaterThanOrEqual(shape.n);
 
       // Latency, side by side in the same run on the same data.
       const oursT = await measure(`${shape.name}: ours latency`, () => shape.ours(shape.n), { ...TIMING, iterationsPerSample: 1, tolerance: 0.2 });
@@ -187,7 +196,10 @@ describe('db queries: batch repositories vs naive N+1', () => {
         unit: 'x',
         direction: 'higher',
         kind: 'timing',
-        tolerance: 0.3,
+        // Judged on its budget: regressions are judged on the two latencies (tolerance 20% each). The
+        // speedup of one run is a ratio to one naive median, so between runs it swings with machine
+        // load (measured 27x vs 50x on the same code): a 90% tolerance keeps it from false alarms.
+        tolerance: 0.9,
         budget: { min: 1 / 0.7, statistic: 'median', source: 'seed floor 2.6: -30% latency vs naive' },
       });
       targets.push(checkTarget(speedup, { statistic: 'median', min: 10, source: 'ours: >= 10x faster than naive' }));
