@@ -7,7 +7,7 @@ export const EmbedderOptionsSchema = z.object({
   pack: z.string().min(1).default(DEFAULT_EMBEDDER_PACK),
   /** Root of generated state (packs live in <cacheDir>/models). */
   cacheDir: z.string().min(1),
-  variant: z.enum(['fp32', 'int8']).default('fp32'),
+  variant: z.enum(['auto', 'fp32', 'int8']).default('fp32'),
   /** Texts per ORT run (batches are cut from length-sorted texts). */
   batchSize: z.number().int().min(1).max(4096).default(32),
   /** Sequence cap including [CLS]/[SEP]; longer texts are truncated. */

@@ -74,6 +74,16 @@ describe('loading a pack', () => {
     await expect(loadPack({ pack: dir, cacheDir: TEST_CACHE_DIR, variant: 'fp32' })).rejects.toThrow(/has no fp32 variant/);
   });
 
+  it('variant auto picks int8 when the pack ships it, else fp32', async () => {
+    expect((await loadPack({ pack: 'minilm-l6-h384', cacheDir: TEST_CACHE_DIR, variant: 'auto' })).info.variant).toBe('int8');
+    const dir = await copyPackInt8('minilm-l6-h384');
+    const manifestPath = path.join(dir, 'manifest.json');
+    const m = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    delete m.files['onnx/model_quantized.onnx'];
+    writeFileSync(manifestPath, JSON.stringify(m));
+    await expect(loadPack({ pack: dir, cacheDir: TEST_CACHE_DIR, variant: 'auto' })).rejects.toThrow(/onnx\/model\.onnx is missing/); // fp32 chosen; the copy lacks it
+  });
+
   it('for a synthetic pack name, the fix is `npx truthgraph models build <name>`', async () => {
     const error = await loadPack({ pack: 'minilm-l6-h384', cacheDir: path.join(TEST_CACHE_DIR, 'nonexistent-cache'), variant: 'int8', autoBuild: false }).catch((e: unknown) => e);
     expect((error as UserError).fix).toBe('npx truthgraph models build minilm-l6-h384');

@@ -9,7 +9,7 @@ import { TextTokenizer } from '../tokenize/tokenizer.ts';
 import { MODEL_FILES, buildSyntheticPack, syntheticPackDir } from './build.ts';
 import { hubPackDir, parseHubRef } from './hub-paths.ts';
 import { MANIFEST_FILE, readManifest, verifyFiles, type Manifest } from './manifest.ts';
-import { SYNTHETIC_SPECS, syntheticSpec, type PackKind, type Variant } from './spec.ts';
+import { SYNTHETIC_SPECS, syntheticSpec, type PackKind, type Variant, type VariantChoice } from './spec.ts';
 
 export interface PackInfo {
   id: string;
@@ -43,7 +43,7 @@ export interface PackRequest {
   /** Folder path, synthetic pack name or hub id. */
   pack: string;
   cacheDir: string;
-  variant: Variant;
+  variant: VariantChoice;
   /** Build a synthetic pack that is not in the cache yet (default true). */
   autoBuild?: boolean;
   /** The kind the caller needs: loading another kind is a clear error, not a shape crash later. */
@@ -91,9 +91,10 @@ export async function loadPack(req: PackRequest): Promise<LoadedPack> {
       fix: `pass an ${req.expectKind} pack${suggestion ? ` (e.g. ${suggestion})` : ''}`,
     });
   }
-  const modelFile = MODEL_FILES[req.variant];
+  const variant: Variant = req.variant === 'auto' ? (manifest.files[MODEL_FILES.int8] ? 'int8' : 'fp32') : req.variant;
+  const modelFile = MODEL_FILES[variant];
   if (!manifest.files[modelFile]) {
-    throw new UserError(`model pack ${manifest.id} has no ${req.variant} variant (${modelFile})`, {
+    throw new UserError(`model pack ${manifest.id} has no ${variant} variant (${modelFile})`, {
       fix: `use the variant the pack has (${Object.entries(MODEL_FILES).filter(([, f]) => manifest.files[f]).map(([v]) => v).join(', ') || 'none'})`,
     });
   }
@@ -120,7 +121,7 @@ export async function loadPack(req: PackRequest): Promise<LoadedPack> {
     name: manifest.name,
     kind: manifest.kind,
     synthetic: manifest.synthetic,
-    variant: req.variant,
+    variant,
     dir,
     modelFile,
     hash: manifest.files[modelFile]!.sha256,

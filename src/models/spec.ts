@@ -7,6 +7,8 @@ export const GENERATOR_VERSION = 3;
 
 export type PackKind = 'embedder' | 'nli';
 export type Variant = 'fp32' | 'int8';
+/** `auto` picks int8 when the pack ships it (2.5x faster on our CPUs), else fp32. */
+export type VariantChoice = Variant | 'auto';
 export const VARIANTS: readonly Variant[] = ['fp32', 'int8'];
 
 export interface BertSpec {

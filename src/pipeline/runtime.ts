@@ -7,6 +7,7 @@ import { loadEmbedder, type Embedder } from '../embedding/embedder.ts';
 import type { EmbedderOptionsInput } from '../embedding/options.ts';
 import { loadNli, type NliModel } from '../nli/nli.ts';
 import type { NliOptionsInput } from '../nli/options.ts';
+import type { VariantChoice } from '../models/spec.ts';
 import { UserError } from '../errors.ts';
 import { DbEvidenceStore, embedderAdapter, nliAdapter } from './adapters.ts';
 import { resolveVerifyOptions, type VerifyOptions, type VerifyOptionsInput } from './options.ts';
@@ -23,14 +24,15 @@ export interface RuntimeConfig {
 export interface ModelChoice {
   embedder?: string | undefined;
   nli?: string | undefined;
-  variant?: 'fp32' | 'int8' | undefined;
+  variant?: VariantChoice | undefined;
   /** 0 = in-process sessions; N = N worker threads per model, 1-thread sessions each. */
   workers?: number | undefined;
 }
 
 /** Assembles the runtime config; `cacheDir` comes from the caller's resolved environment. */
 export function resolveRuntimeConfig(db: DbConfig, models: ModelChoice, verify: VerifyOptionsInput, cacheDir: string = db.cacheDir): RuntimeConfig {
-  const variant = models.variant ?? 'fp32';
+  // int8 where the pack ships it: fp32 NLI cannot meet the pipeline's latency targets on 2 cores.
+  const variant = models.variant ?? 'auto';
   const workers = models.workers === undefined ? {} : { workers: models.workers };
   return {
     db,

@@ -15,6 +15,7 @@ import { summariseRun } from '../../pipeline/summary.ts';
 import { RETRIEVAL_MODES } from '../../pipeline/types.ts';
 import type { CommandContext } from '../main.ts';
 import type { RegisterCommands } from './index.ts';
+import type { VariantChoice } from '../../models/spec.ts';
 import { formatResult, formatSummary } from './verify-render.ts';
 
 export interface VerifyFlags extends DbFlags, RuntimeModelFlags {
@@ -59,7 +60,7 @@ export function verifyOptionsFromFlags(flags: VerifyFlags): VerifyOptionsInput {
 export interface RuntimeModelFlags {
   embedder?: string;
   nli?: string;
-  variant?: 'fp32' | 'int8';
+  variant?: VariantChoice;
   workers?: string;
 }
 
@@ -68,7 +69,7 @@ export function addRuntimeFlags(cmd: Command): Command {
   return addDbFlags(cmd)
     .option('--embedder <pack>', 'embedding model pack (synthetic name, pack folder or hub id)')
     .option('--nli <pack>', 'NLI model pack (synthetic name, pack folder or hub id)')
-    .addOption(new Option('--variant <variant>', 'model weights variant').choices(['fp32', 'int8']))
+    .addOption(new Option('--variant <variant>', 'model weights variant (auto: int8 when the pack has it)').choices(['auto', 'fp32', 'int8']))
     .option('--workers <n>', 'per model: 0 = in-process session, N = N worker threads with 1-thread sessions');
 }
 
