@@ -46,7 +46,8 @@ const FULL_GRID: Grid = { ivfflat: { lists: [10, 25, 50, 100], probes: [1, 5, 10
  * of all suites. PERF_VECTOR_50K_HNSW=1 adds HNSW m 16 x ef_search 40/100/200/400 to the 50k grid.
  */
 const REDUCED_GRID: Grid = {
-  ivfflat: { lists: [50, 100], probes: [1, 5, 10, 25] },
+  // probes 50 added at 50k (beyond the seed grid): probes 25 stops just short of recall@10 0.95 there.
+  ivfflat: { lists: [50, 100], probes: [1, 5, 10, 25, 50] },
   hnsw: process.env.PERF_VECTOR_50K_HNSW === '1' ? { m: [16], efSearch: [40, 100, 200, 400] } : { m: [], efSearch: [] },
 };
 const QUICK_GRID: Grid = { ivfflat: { lists: [10, 25], probes: [1, 10] }, hnsw: { m: [16], efSearch: [10, 40] } };
@@ -303,10 +304,19 @@ for (const { size, grid } of SIZES) {
         budget: { min: FLOOR_RECALL_AT_1, source: 'seed floor 2.3: top-1 recall > 95%' },
       });
       expect(top1).toMeetBudget();
-      if (!best) return;
+      const target = P95_TARGET_MS[size];
+      if (!best) {
+        // No setting of the grid reaches the recall our target is stated at: the target is not met.
+        if (target !== undefined) {
+          const bestRecall = points.filter((p) => p.size === size && p.mode !== 'exact').sort((a, b) => b.recallAt10 - a.recallAt10)[0]!;
+          const source = `ours: p95 < ${target} ms at ${size} with recall@10 >= ${RECALL_TARGET}`;
+          targets.push({ metric: `${size}: recommended ANN latency (recall@10 >= ${RECALL_TARGET})`, unit: 'recall@10', statistic: 'value', value: bestRecall.recallAt10, limit: `a setting with recall@10 >= ${RECALL_TARGET}`, met: false, source: `${source}; best grid recall@10 ${bestRecall.recallAt10} (${bestRecall.setting})` });
+          top1.decision.warnings.push(`target (advisory): NOT MET — no grid setting reaches recall@10 >= ${RECALL_TARGET} at ${size} (best ${bestRecall.recallAt10}, ${bestRecall.setting}) (${source})`);
+        }
+        return;
+      }
       // The recommended setting's latency (it may change between runs when two settings are close).
       const latency = recordLatency(`${size}: recommended ANN latency (recall@10 >= ${RECALL_TARGET})`, benches.get(best.setting)!, true);
-      const target = P95_TARGET_MS[size];
       if (target !== undefined) {
         targets.push(checkTarget(latency, { statistic: 'p95', max: target, source: `ours: p95 < ${target} ms at ${size} with recall@10 >= ${RECALL_TARGET} (${best.setting})` }));
       }
