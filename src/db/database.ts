@@ -190,6 +190,22 @@ export class Database implements Queryable, TransactionRunner, SettingsQueryRunn
     }
   }
 
+  /** PGlite: queryWithSettings calls run one after another (the engine runs one query at a time anyway). */
+  private settingsQueue: Promise<void> = Promise.resolve();
+
+  private async serialForSharedSession<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.engine?.engine !== 'pglite') return fn();
+    const previous = this.settingsQueue;
+    let done!: () => void;
+    this.settingsQueue = new Promise<void>((resolve) => (done = resolve));
+    try {
+      await previous;
+      return await fn();
+    } finally {
+      done();
+    }
+  }
+
   private sessionKey(client: PoolClient): object {
     return this.engine?.engine === 'pglite' ? this.sessionSettings : client;
   }
@@ -209,6 +225,16 @@ export class Database implements Queryable, TransactionRunner, SettingsQueryRunn
     params?: readonly unknown[],
   ): Promise<QueryResult<R>> {
     this.guardDeadlock();
+    // On PGlite every pooled connection shares one session: two searches with different knobs must
+    // not interleave their SET and statement (the guard would catch it, at the price of a retry).
+    return this.serialForSharedSession(() => this.runWithSessionSettings<R>(settings, text, params));
+  }
+
+  private async runWithSessionSettings<R extends QueryResultRow>(
+    settings: SessionSettings,
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<R>> {
     let client: PoolClient;
     try {
       client = await this.pool.connect();
