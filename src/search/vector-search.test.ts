@@ -11,7 +11,7 @@ import { hybridSearch } from './hybrid.ts';
 import { buildVectorIndex, listVectorIndexes } from './indexes.ts';
 import { meanRecallAtK } from './recall.ts';
 import { bruteForceTopK, clusteredVectors } from './synthetic-vectors.ts';
-import { searchMany, searchParams, searchSettings, searchSetup, searchSql } from './vector-search.ts';
+import { DEFAULT_EF_SEARCH, searchMany, searchParams, searchSettings, searchSetup, searchSql } from './vector-search.ts';
 
 const N = 2000;
 const MODEL = { id: 'test-model', hash: 'h1' };
@@ -109,14 +109,14 @@ describe('approximate search', () => {
     await searchMany(db, [queries[0]!], { ...hnsw, efSearch: 64 });
     const same = await db.measure('same-knobs', () => searchMany(db, [queries[1]!], { ...hnsw, efSearch: 64 }));
     expect(same.stats.roundTrips).toBe(1);
-    const changed = await db.measure('new-knobs', () => searchMany(db, [queries[1]!], { ...hnsw, efSearch: 80 }));
+    const changed = await db.measure('new-knobs', () => searchMany(db, [queries[1]!], { ...hnsw, efSearch: 100 }));
     expect(changed.stats.roundTrips).toBe(2);
-    expect(changed.stats.statements[0]!.sql).toBe('SET hnsw.ef_search = 80');
-    expect(await setting('hnsw.ef_search')).toBe('80');
-    // The default is declared too, so a search that does not ask for 80 does not inherit it.
+    expect(changed.stats.statements[0]!.sql).toBe('SET hnsw.ef_search = 100');
+    expect(await setting('hnsw.ef_search')).toBe('100');
+    // The default is declared too, so a search that does not ask for 100 does not inherit it.
     const defaults = await db.measure('default-knobs', () => searchMany(db, [queries[1]!], hnsw));
-    expect(defaults.stats.statements[0]!.sql).toBe('SET hnsw.ef_search = 40');
-    expect(await setting('hnsw.ef_search')).toBe('40');
+    expect(defaults.stats.statements[0]!.sql).toBe(`SET hnsw.ef_search = ${DEFAULT_EF_SEARCH}`);
+    expect(await setting('hnsw.ef_search')).toBe(String(DEFAULT_EF_SEARCH));
     expect(await setting('hnsw.iterative_scan')).toBe('strict_order');
     // Exact mode sets nothing and leaves the ANN knobs alone.
     const exact = await db.measure('exact-after-hnsw', () => searchMany(db, [queries[1]!], { ...hnsw, mode: 'exact' }));

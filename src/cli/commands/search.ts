@@ -6,7 +6,7 @@ import { loadEmbedder } from '../../embedding/embedder.ts';
 import { UserError } from '../../errors.ts';
 import { hybridSearch } from '../../search/hybrid.ts';
 import { ensureVectorIndex, type IndexSpec } from '../../search/indexes.ts';
-import { search } from '../../search/vector-search.ts';
+import { DEFAULT_EF_SEARCH, search } from '../../search/vector-search.ts';
 import type { CommandContext } from '../main.ts';
 import { addDbFlags, dbConfigFrom, engineJson, type DbFlags } from './db-flags.ts';
 import type { RegisterCommands } from './index.ts';
@@ -26,7 +26,7 @@ export const register: RegisterCommands = (program: Command, ctx: CommandContext
     .option('--probes <n>', 'IVFFlat probes per query', '10')
     .option('--m <n>', 'HNSW m', '16')
     .option('--ef-construction <n>', 'HNSW ef_construction', '64')
-    .option('--ef-search <n>', 'HNSW ef_search', '40')
+    .option('--ef-search <n>', 'HNSW ef_search', String(DEFAULT_EF_SEARCH))
     .action(async (text: string, flags: Flags) => {
       if (!MODES.includes(flags.mode)) throw new UserError(`unknown search mode "${flags.mode}"`, { fix: `use one of: ${MODES.join(', ')}` });
       const k = intFlag(flags.k, 'k')!;
