@@ -16,6 +16,7 @@ import { loadSampleDataset } from './datasets.ts';
 import { loadDatasetEvidence } from './demo.ts';
 import type { NliLike } from './types.ts';
 import { Verifier } from './verify.ts';
+import { modelRefFromPack } from '../db/repositories/embeddings.ts';
 
 let tmp: string;
 let config: DbConfig;
@@ -61,7 +62,7 @@ describe('database gone mid-batch', () => {
       },
     };
     const verifier = new Verifier(
-      { embedder: embedderAdapter(embedder), nli: killingNli, store: new DbEvidenceStore(db!, embedder.pack.id) },
+      { embedder: embedderAdapter(embedder), nli: killingNli, store: new DbEvidenceStore(db!, modelRefFromPack(embedder.pack).id) },
       { k: 3, batchSize: 5, concurrency: 1 },
     );
     const done: number[] = [];

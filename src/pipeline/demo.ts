@@ -2,6 +2,7 @@
 // ingest evidence + embeddings together (idempotent upserts, so the demo can run again).
 import type { Database } from '../db/database.ts';
 import { ingestEvidence, type IngestReport } from '../db/repositories/evidence.ts';
+import { modelRefFromPack } from '../db/repositories/embeddings.ts';
 import type { Embedder } from '../embedding/embedder.ts';
 import type { Dataset } from './datasets.ts';
 
@@ -12,6 +13,6 @@ export async function loadDatasetEvidence(db: Database, embedder: Embedder, data
   return ingestEvidence(
     db,
     evidence.map((e, i) => ({ evidence: e, embedding: vectors[i]! })),
-    { model: { id: embedder.pack.id, hash: embedder.pack.hash } },
+    { model: modelRefFromPack(embedder.pack) },
   );
 }

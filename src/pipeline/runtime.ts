@@ -3,6 +3,7 @@
 import type { DbConfig } from '../db/config.ts';
 import { Database } from '../db/database.ts';
 import { countEvidence } from '../db/repositories/evidence.ts';
+import { modelRefFromPack } from '../db/repositories/embeddings.ts';
 import { loadEmbedder, type Embedder } from '../embedding/embedder.ts';
 import type { EmbedderOptionsInput } from '../embedding/options.ts';
 import { loadNli, type NliModel } from '../nli/nli.ts';
@@ -58,7 +59,9 @@ export interface PipelineRuntime extends Pipeline {
 
 /** Builds the pipeline over an open Database and loaded models (nothing is owned or closed here). */
 export function createPipeline(parts: { db: Database; embedder: Embedder; nli: NliModel }, verify: VerifyOptionsInput | VerifyOptions = {}): Pipeline {
-  const store = new DbEvidenceStore(parts.db, parts.embedder.pack.id);
+  // The same model id `truthgraph ingest` stores embeddings under (pack id + variant).
+  const embeddingModel = modelRefFromPack(parts.embedder.pack);
+  const store = new DbEvidenceStore(parts.db, embeddingModel.id);
   const verifier = new Verifier({ embedder: embedderAdapter(parts.embedder), nli: nliAdapter(parts.nli), store }, verify);
   return {
     verifier,
@@ -66,7 +69,7 @@ export function createPipeline(parts: { db: Database; embedder: Embedder; nli: N
     requireEvidence: async () => {
       const { rows } = await parts.db.query<{ n: string }>(
         "SELECT count(*) AS n FROM embeddings WHERE entity_kind = 'evidence' AND model_id = $1",
-        [parts.embedder.pack.id],
+        [embeddingModel.id],
       );
       const n = Number(rows[0]?.n ?? 0);
       if (n === 0) {
@@ -74,7 +77,7 @@ export function createPipeline(parts: { db: Database; embedder: Embedder; nli: N
         throw new UserError(
           total === 0
             ? 'the evidence store is empty: there is nothing to verify claims against'
-            : `the evidence store has ${total} evidence items but none embedded with ${parts.embedder.pack.id}`,
+            : `the evidence store has ${total} evidence items but none embedded with ${embeddingModel.id}`,
           { fix: 'run `npx truthgraph demo` to load the sample corpus (or load a corpus embedded with the same embedder pack)' },
         );
       }

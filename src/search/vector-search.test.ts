@@ -166,8 +166,10 @@ describe('approximate search', () => {
       // strict_order: hits come back in distance order.
       for (const hits of withIterative) expect(hits.map((h) => h.similarity)).toEqual([...hits.map((h) => h.similarity)].sort((a, b) => b - a));
 
-      // ~24 rows per list: one probed list cannot hold 20 hits of this model once the copies are filtered.
-      await buildVectorIndex(db, { kind: 'ivfflat', lists: 100 });
+      // ~6 rows per list: one probed list cannot hold 20 hits of this model once the copies are filtered.
+      // (With 100 lists, pgvector's unseeded k-means sometimes grew a list past 20 rows: a flaky
+      // counterfactual. 400 lists keep every list far below k.)
+      await buildVectorIndex(db, { kind: 'ivfflat', lists: 400 });
       const ivf = { mode: 'ivfflat', k: 20, modelId: MODEL.id, probes: 1 } as const;
       expect(searchSettings(ivf)).toEqual({ 'ivfflat.probes': 1, 'ivfflat.iterative_scan': 'relaxed_order' });
       const fewer = await searchMany(db, queries, { ...ivf, iterativeScan: false });
