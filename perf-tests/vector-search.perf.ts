@@ -69,6 +69,12 @@ const FLOOR_MS = 3_000;
 const FLOOR_RECALL_AT_1 = 0.95;
 /** Relative bound on ANN recall between runs (see recordRecall). */
 const ANN_RECALL_BOUND = 0.1;
+/**
+ * IVFFlat at a mid-recall setting varies more between builds (unseeded k-means): measured at 5k,
+ * lists 50 probes 10, recall@10 0.642 in one full run and 0.730 in the next. A broken index or
+ * distance operator still drops recall far beyond this bound.
+ */
+const IVFFLAT_RECALL_BOUND = 0.3;
 
 /**
  * lists ~ sqrt(rows) snapped to the grid (1k: 25, 5k: 50, 10k/50k: 100). pgvector's rows/1000 rule
@@ -215,8 +221,8 @@ for (const { size, grid } of SIZES) {
      * k-means initialisation nor HNSW's level draws, so two builds on the same data differ (measured:
      * up to 0.05 absolute on 40-53 queries, i.e. one or two queries). Exact-search recall is exact.
      */
-    function recordRecall(name: string, value: number): MetricResult {
-      return record(name, value, { unit: 'recall', direction: 'higher', tolerance: ANN_RECALL_BOUND });
+    function recordRecall(name: string, value: number, bound = ANN_RECALL_BOUND): MetricResult {
+      return record(name, value, { unit: 'recall', direction: 'higher', tolerance: bound });
     }
 
     it('ingests the embedded corpus', async () => {
@@ -262,7 +268,7 @@ for (const { size, grid } of SIZES) {
           const name = `${size}: ivfflat lists=${lists} probes=10`;
           const b = benches.get(`ivfflat lists=${lists} probes=10`)!;
           const point = points.find((p) => p.size === size && p.setting === `ivfflat lists=${lists} probes=10`)!;
-          const results = [recordLatency(`${name} latency`, b, true), recordRecall(`${name} recall@1`, point.recallAt1), recordRecall(`${name} recall@10`, point.recallAt10)];
+          const results = [recordLatency(`${name} latency`, b, true), recordRecall(`${name} recall@1`, point.recallAt1, IVFFLAT_RECALL_BOUND), recordRecall(`${name} recall@10`, point.recallAt10, IVFFLAT_RECALL_BOUND)];
           expect(results[0]).toMeetBudget();
           expect(results).not.toRegress();
         }
@@ -315,8 +321,10 @@ for (const { size, grid } of SIZES) {
         }
         return;
       }
-      // The recommended setting's latency (it may change between runs when two settings are close).
-      const latency = recordLatency(`${size}: recommended ANN latency (recall@10 >= ${RECALL_TARGET})`, benches.get(best.setting)!, true);
+      // The recommended setting's latency, named with the setting: when two settings are close the
+      // recommendation may change between runs, and a latency is only compared like for like (a new
+      // setting is NEW, not a regression of the old one).
+      const latency = recordLatency(`${size}: recommended ANN latency (recall@10 >= ${RECALL_TARGET}): ${best.setting}`, benches.get(best.setting)!, true);
       if (target !== undefined) {
         targets.push(checkTarget(latency, { statistic: 'p95', max: target, source: `ours: p95 < ${target} ms at ${size} with recall@10 >= ${RECALL_TARGET} (${best.setting})` }));
       }

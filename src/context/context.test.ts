@@ -28,6 +28,12 @@ describe('run context', () => {
     expect(environmentDifferences(a, c)).toEqual([`cpu count: ${a.cpuCount} -> ${a.cpuCount + 2}`]);
     expect(environmentDifferences(c, d).join(' ')).toMatch(/database/);
   });
+  it('datasets and models: a changed hash differs, an entry not recorded yet (a suite adds them as it runs) does not', () => {
+    const base = { ...collectContext(PROJECT_ROOT), datasets: [{ name: 'corpus 1k', hash: 'a' }, { name: 'corpus 50k', hash: 'b' }], models: [{ id: 'minilm', hash: 'fp' }, { id: 'minilm', hash: 'q8' }] };
+    expect(environmentDifferences(base, { ...base, datasets: [{ name: 'corpus 1k', hash: 'a' }], models: [{ id: 'minilm', hash: 'q8' }] })).toEqual([]);
+    expect(environmentDifferences(base, { ...base, datasets: [{ name: 'corpus 1k', hash: 'z' }] })).toEqual(['datasets: corpus 1k a -> z']);
+    expect(environmentDifferences(base, { ...base, models: [{ id: 'minilm', hash: 'new' }] })).toEqual(['models: minilm fp|q8 -> new']);
+  });
   it('suites add model packs, database and datasets', () => {
     suiteContext.reset();
     suiteContext.addModel({ id: 'minilm', hash: 'abc' });

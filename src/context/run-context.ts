@@ -107,12 +107,16 @@ export function environmentDifferences(baseline: RunContext, current: RunContext
   cmp('onnxruntime', baseline.onnxruntime, current.onnxruntime);
   // Suite-provided facts only count when both runs recorded them.
   if (baseline.database && current.database) cmp('database', baseline.database, current.database);
-  const byKey = <T>(xs: T[], key: (x: T) => string): string[] => xs.map(key).sort();
-  if (baseline.models.length && current.models.length) {
-    cmp('models', byKey(baseline.models, (m) => `${m.id}@${m.hash}`), byKey(current.models, (m) => `${m.id}@${m.hash}`));
-  }
-  if (baseline.datasets.length && current.datasets.length) {
-    cmp('datasets', byKey(baseline.datasets, (d) => `${d.name}@${d.hash}`), byKey(current.datasets, (d) => `${d.name}@${d.hash}`));
-  }
+  // Suites add models and datasets as their tests run, so a metric judged early sees only part of
+  // the list: an entry missing on one side is not a difference; the same name with a hash the
+  // baseline never recorded is.
+  const changedHashes = <T>(label: string, before: T[], after: T[], name: (x: T) => string, hash: (x: T) => string): void => {
+    const known = new Map<string, Set<string>>();
+    for (const x of before) known.set(name(x), (known.get(name(x)) ?? new Set()).add(hash(x)));
+    const changed = after.filter((x) => known.has(name(x)) && !known.get(name(x))!.has(hash(x)));
+    if (changed.length) diffs.push(`${label}: ${changed.map((x) => `${name(x)} ${[...known.get(name(x))!].join('|')} -> ${hash(x)}`).join('; ')}`);
+  };
+  changedHashes('models', baseline.models, current.models, (m) => m.id, (m) => m.hash);
+  changedHashes('datasets', baseline.datasets, current.datasets, (d) => d.name, (d) => d.hash);
   return diffs;
 }
