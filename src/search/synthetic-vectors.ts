@@ -1,22 +1,9 @@
 // Deterministic (seeded) unit vectors for DB tests and perf suites: clustered like text embeddings,
 // since uniform random vectors are the worst case for ANN recall (STACK.md).
+import { normalDeviate, seededRng } from '../stats/rng.ts';
 
-/** mulberry32: small, fast, good enough for test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gaussian(next: () => number): number {
-  const u = Math.max(next(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
-}
+/** mulberry32, the generator the statistics use too: seeded test data and corpora. */
+export const rng = seededRng;
 
 export function normalise(v: Float32Array): Float32Array {
   let n = 0;
@@ -38,11 +25,11 @@ export interface ClusteredOptions {
 export function clusteredVectors(options: ClusteredOptions): Float32Array[] {
   const { n, dim = 384, clusters = 50, spread = 0.5, seed = 1 } = options;
   const next = rng(seed);
-  const centres = Array.from({ length: clusters }, () => normalise(Float32Array.from({ length: dim }, () => gaussian(next))));
+  const centres = Array.from({ length: clusters }, () => normalise(Float32Array.from({ length: dim }, () => normalDeviate(next))));
   const noise = spread / Math.sqrt(dim);
   return Array.from({ length: n }, () => {
     const c = centres[Math.floor(next() * clusters)]!;
-    return normalise(Float32Array.from(c, (x) => x + noise * gaussian(next)));
+    return normalise(Float32Array.from(c, (x) => x + noise * normalDeviate(next)));
   });
 }
 
