@@ -130,7 +130,10 @@ describe('pipeline end to end', () => {
     expect(result).not.toRegress();
 
     // Stage breakdown: one timing metric per stage, from the same verifications.
-    const stages = STAGES.map((s) => record(`claim stage ${s}`, perClaim.map((t) => t[s]), { unit: 'ms', direction: 'lower', kind: 'timing', tolerance: 0.2 }));
+    // Stages are the breakdown (the bottleneck table); the claim latency above is the gated total.
+    // Judged against the baseline they were false alarms: the ~6 ms store stage moved +21% between
+    // two A/A full runs (wall clock on the embedded server, shared host).
+    const stages = STAGES.map((s) => record(`claim stage ${s}`, perClaim.map((t) => t[s]), { unit: 'ms', direction: 'lower', kind: 'timing', judge: 'budget-only' }));
     expect(stages).not.toRegress();
 
     // The stages add up to the total within the stated bound (exact-ish: the gap is result assembly).

@@ -93,6 +93,11 @@ export interface RecordOptions {
   kind?: MetricKind;
   budget?: Budget;
   tolerance?: number;
+  /**
+   * `budget-only`: shown beside the baseline for information, judged only by its budget (e.g. a
+   * per-stage breakdown whose total is gated as its own metric).
+   */
+  judge?: 'baseline' | 'budget-only';
 }
 
 /** Record values measured elsewhere: an exact count/ratio, or timing samples taken by the suite. */
@@ -111,6 +116,7 @@ export function record(name: string, values: number | readonly number[], options
     samples,
     ...(options.budget && { budget: options.budget }),
     ...(options.tolerance !== undefined && { tolerance: options.tolerance }),
+    ...(options.judge && { judge: options.judge }),
   };
   const baseline = baselineFor(suite, name);
   const result = makeMetricResult({ suite, test: test.fullTestName ?? test.name, metric, ...(baseline && { baseline }), decision: decisionOptions(true) });

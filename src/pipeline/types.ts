@@ -1,5 +1,5 @@
 // What the pipeline needs from the model and database layers, as small interfaces, and what it returns.
-// The real implementations (src/embedding, src/nli, src/db, src/search) are adapted to these in ./wiring.ts.
+// The real implementations (src/embedding, src/nli, src/db, src/search) are adapted to these in ./adapters.ts.
 import type { Aggregation, NliLabel, NliProbabilities, StrategyName } from '../aggregation/index.ts';
 
 export type RetrievalMode = 'exact' | 'ivfflat' | 'hnsw' | 'hybrid';
