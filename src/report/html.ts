@@ -14,8 +14,9 @@ const f = (x: number): string => x.toFixed(1);
 function overviewChart(metrics: MetricResult[]): string {
   const compared = metrics.filter((m) => m.decision.evidence.ratio !== undefined && Number.isFinite(m.decision.evidence.ratio));
   if (compared.length === 0) return '<p>No metric had a baseline to compare with.</p>';
-  const width = 760;
-  const left = 300;
+  // Room for the longest "suite › metric" label (~6.5 px a character at the label's font size).
+  const left = Math.min(640, Math.max(200, Math.ceil(Math.max(...compared.map((m) => metricKey(m).length)) * 6.5) + 16));
+  const width = left + 460;
   const rowH = 22;
   const height = compared.length * rowH + 40;
   const extent = Math.max(
