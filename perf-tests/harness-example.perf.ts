@@ -2,19 +2,10 @@
 // JSON round trip, with budgets, a throughput metric, an exact metric and a memory check.
 import { describe, expect, it } from 'vitest';
 import { measure, measureMemory, perf, record } from '../src/harness/index.ts';
-
-function seededNumbers(n: number, seed: number): Float64Array {
-  const xs = new Float64Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    xs[i] = s / 2 ** 32;
-  }
-  return xs;
-}
+import { seededFloats } from './support/seeded-floats.ts';
 
 const N = perf.quick ? 20_000 : 100_000;
-const data = seededNumbers(N, 42);
+const data = seededFloats(N, 42);
 const doc = Array.from({ length: perf.quick ? 500 : 2_000 }, (_, i) => ({ id: i, score: data[i], tags: [`t${i % 7}`, `u${i % 11}`] }));
 
 describe('harness example', () => {

@@ -13,19 +13,11 @@ import { median } from '../../src/stats/index.ts';
 import type { MetricSamples } from '../../src/metrics/metric.ts';
 import { sampleAndDecide } from '../../src/harness/sample-and-decide.ts';
 import type { MetricResult } from '../../src/report/run-result.ts';
+import { seededFloats } from '../support/seeded-floats.ts';
 
 const REPS = Number(process.env.SELFTEST_REPS ?? 20);
 
-function seeded(n: number, seed: number): Float64Array {
-  const xs = new Float64Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    xs[i] = s / 2 ** 32;
-  }
-  return xs;
-}
-const floats = seeded(50_000, 7);
+const floats = seededFloats(50_000, 7);
 const doc = Array.from({ length: 1_500 }, (_, i) => ({ id: i, v: floats[i], tags: [`a${i % 5}`, `b${i % 13}`] }));
 const WORKLOADS: Record<string, Workload> = {
   'sort 50k floats': () => Float64Array.from(floats).sort(),

@@ -17,6 +17,8 @@ const samplesOf = (m: MetricResult): MetricSamples => ({
   samples: m.samples,
   ...(m.budget && { budget: m.budget }),
   ...(m.tolerance !== undefined && { tolerance: m.tolerance }),
+  // Budget-only metrics (leak rates, stage breakdowns) stay budget-only when runs are compared.
+  ...(m.judge && { judge: m.judge }),
 });
 
 export function compareRuns(baseline: RunResult, current: RunResult, labels: { baseline: string; current: string }, alpha = 0.01): RunResult {
