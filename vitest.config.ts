@@ -20,9 +20,9 @@ export default defineConfig({
         test: {
           name: 'perf',
           include: ['perf-tests/**/*.perf.ts'],
-          // Harness matchers + on-demand profiling (src/harness/setup-perf.ts); options come from
+          // Harness matchers + on-demand profiling (src/perf/suite/setup-perf.ts); options come from
           // bin/perf.js through `provide`.
-          setupFiles: ['src/harness/setup-perf.ts'],
+          setupFiles: ['src/perf/suite/setup-perf.ts'],
           testTimeout: 900_000,
           hookTimeout: 900_000,
           pool: 'forks',

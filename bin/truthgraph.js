@@ -4,5 +4,5 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { run } = await import('../src/cli/main.ts');
-const { processIo } = await import('../src/cli/io.ts');
+const { processIo } = await import('../src/shared/io.ts');
 process.exitCode = await run(process.argv.slice(2), processIo());

@@ -1,4 +1,4 @@
-// Seed feature 2.6: database query shapes. Our batch repositories (src/db/repositories) against the
+// Seed feature 2.6: database query shapes. Our batch repositories (src/truthgraph/db/repositories) against the
 // naive one-query-per-item implementation (perf-tests/support/naive-repositories.ts, the N+1
 // anti-pattern), side by side on the same embedded database in one run: round trips, statements,
 // duplicate statements (exact, from db.measure) and latency (timing) for evidence fetch x20, NLI
@@ -6,17 +6,17 @@
 // Floor (seed): -30% latency vs naive (speedup >= 1/0.7) and no N+1. Target (ours, advisory):
 // >= 10x faster; round trips constant in batch size (asserted exactly for two sizes); zero duplicates.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCorpus, loadSeedPassages } from '../src/corpus/generate.ts';
-import type { Database } from '../src/db/database.ts';
-import type { OperationStats } from '../src/db/instrumentation.ts';
-import { openEphemeralDatabase } from '../src/db/testing.ts';
-import { upsertEmbeddings, type EmbeddingRow } from '../src/db/repositories/embeddings.ts';
-import { getEvidenceByIds, ingestEvidence } from '../src/db/repositories/evidence.ts';
-import { getNliResultsForClaims, insertNliResults, type NliInput } from '../src/db/repositories/nli.ts';
-import { getVerificationsForClaims, storeVerifications, type VerificationInput } from '../src/db/repositories/verifications.ts';
-import { measure, perf, record, type MetricResult } from '../src/harness/index.ts';
-import { clusteredVectors } from '../src/search/synthetic-vectors.ts';
-import { median } from '../src/stats/descriptive.ts';
+import { generateCorpus, loadSeedPassages } from '../src/truthgraph/corpus/generate.ts';
+import type { Database } from '../src/truthgraph/db/database.ts';
+import type { OperationStats } from '../src/truthgraph/db/instrumentation.ts';
+import { openEphemeralDatabase } from '../src/truthgraph/db/testing.ts';
+import { upsertEmbeddings, type EmbeddingRow } from '../src/truthgraph/db/repositories/embeddings.ts';
+import { getEvidenceByIds, ingestEvidence } from '../src/truthgraph/db/repositories/evidence.ts';
+import { getNliResultsForClaims, insertNliResults, type NliInput } from '../src/truthgraph/db/repositories/nli.ts';
+import { getVerificationsForClaims, storeVerifications, type VerificationInput } from '../src/truthgraph/db/repositories/verifications.ts';
+import { measure, perf, record, type MetricResult } from '../src/perf/suite/index.ts';
+import { clusteredVectors } from '../src/truthgraph/search/synthetic-vectors.ts';
+import { median } from '../src/perf/stats/descriptive.ts';
 import {
   naiveGetEvidenceByIds,
   naiveInsertNliResults,

@@ -1,13 +1,13 @@
 // Seed feature 2.1, embeddings: throughput (texts/s) of the embedding service by batch size x text
 // length x variant, the process's peak RSS per batch size, and the service's overhead over the raw
-// ORT session on the same padded token shapes (src/inference/model-profile.ts). Writes the batch-size
+// ORT session on the same padded token shapes (perf-tests/workloads/model-profile.ts). Writes the batch-size
 // recommendations to reports/profiles/embeddings-batch-sizes.{json,md}.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultCacheDir } from '../src/config/paths.ts';
-import { loadEmbedder, type Embedder } from '../src/embedding/embedder.ts';
-import { measure, perf, record, type MetricResult } from '../src/harness/index.ts';
-import { profileEmbeddings, profileTexts, type LengthClass } from '../src/inference/model-profile.ts';
-import type { Variant } from '../src/models/spec.ts';
+import { defaultCacheDir } from '../src/shared/paths.ts';
+import { loadEmbedder, type Embedder } from '../src/truthgraph/embedding/embedder.ts';
+import { measure, perf, record, type MetricResult } from '../src/perf/suite/index.ts';
+import { profileEmbeddings, profileTexts, type LengthClass } from './workloads/model-profile.ts';
+import type { Variant } from '../src/truthgraph/models/spec.ts';
 import { writeArtefact } from './support/artefacts.ts';
 import { recommendBatches, renderGrid, type GridCell } from './support/batch-recommendation.ts';
 import { peakRssDuring } from './support/process-memory.ts';
@@ -27,7 +27,7 @@ const FLOOR = { min: 500, source: 'seed floor 2.1: > 500 texts/s' };
 const TARGET = { fp32: 700, int8: 1500 } as const;
 const MEMORY_FLOOR_MB = 500;
 const OVERHEAD_TARGET_PCT = 10;
-// Two-thread ORT on this shared 2-core VM swings 3-7% between passes (STACK.md): 10% is the
+// Two-thread ORT on this shared 2-core VM swings 3-7% between passes (docs/platform-notes.md): 10% is the
 // smallest change worth gating on; the report's MDE column shows whether the run could resolve it.
 const TOLERANCE = 0.1;
 const TIMING = { warmupMs: 300, minSamples: 8, maxSamples: 30, maxTimeMs: 3_000, targetPrecision: 0.02 };
@@ -147,7 +147,7 @@ for (const variant of VARIANTS) {
 }
 
 // The throughput targets are stated for our 2 cores: two worker threads with a 1-thread session each
-// beat one 2-thread session (STACK.md: up to +68% int8). Measured beside the in-process default, at
+// beat one 2-thread session (docs/platform-notes.md: up to +68% int8). Measured beside the in-process default, at
 // the default batch on ~90-char texts, so the report shows what the opt-in pool buys.
 describe('embeddings worker pool (workers 2 x 1 thread)', () => {
   for (const variant of VARIANTS) {

@@ -1,7 +1,7 @@
 // Example suite proving the harness end to end on real CPU work: a seeded numeric sort and a
 // JSON round trip, with budgets, a throughput metric, an exact metric and a memory check.
 import { describe, expect, it } from 'vitest';
-import { measure, measureMemory, perf, record } from '../src/harness/index.ts';
+import { measure, measureMemory, perf, record } from '../src/perf/suite/index.ts';
 import { seededFloats } from './support/seeded-floats.ts';
 
 const N = perf.quick ? 20_000 : 100_000;

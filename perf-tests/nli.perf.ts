@@ -4,11 +4,11 @@
 // reports/profiles/nli-batch-sizes.{json,md}. Labels come from a synthetic pack unless a real one
 // is configured: agreement then measures consistency of the optimised paths, not accuracy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultCacheDir } from '../src/config/paths.ts';
-import { measure, perf, record } from '../src/harness/index.ts';
-import { profilePairs, type LengthClass } from '../src/inference/model-profile.ts';
-import type { Variant } from '../src/models/spec.ts';
-import { loadNli, type NliModel, type NliPair } from '../src/nli/nli.ts';
+import { defaultCacheDir } from '../src/shared/paths.ts';
+import { measure, perf, record } from '../src/perf/suite/index.ts';
+import { profilePairs, type LengthClass } from './workloads/model-profile.ts';
+import type { Variant } from '../src/truthgraph/models/spec.ts';
+import { loadNli, type NliModel, type NliPair } from '../src/truthgraph/nli/nli.ts';
 import { checkTarget, targetsMarkdown, type TargetCheck } from './support/advisory-targets.ts';
 import { writeArtefact } from './support/artefacts.ts';
 import { recommendBatches, renderGrid, type GridCell } from './support/batch-recommendation.ts';

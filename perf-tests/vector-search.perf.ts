@@ -14,18 +14,18 @@
 // setting that reaches recall@10 >= 0.95 (our target: p95 < 5 ms at 10k, < 10 ms at 50k, advisory).
 // Every grid point is in the recommendations table (reports/profiles/vector-search-*.md|json).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultCacheDir } from '../src/config/paths.ts';
-import { loadOrBuildEmbeddedCorpus } from '../src/corpus/embedded-corpus.ts';
-import type { Database } from '../src/db/database.ts';
-import { openEphemeralDatabase, truncateAll } from '../src/db/testing.ts';
-import { loadEmbedder, type Embedder } from '../src/embedding/embedder.ts';
-import { perf, record, type MetricResult } from '../src/harness/index.ts';
-import { loadRealWorldDataset, loadSampleDataset } from '../src/pipeline/datasets.ts';
-import { benchIngest, benchSearch, type SearchBench } from '../src/search/bench.ts';
-import { buildVectorIndex, dropVectorIndexes, type IndexBuildResult, type IndexSpec } from '../src/search/indexes.ts';
-import { meanRecallAtK } from '../src/search/recall.ts';
-import { searchMany, type SearchOptions } from '../src/search/vector-search.ts';
-import { quantile } from '../src/stats/descriptive.ts';
+import { defaultCacheDir } from '../src/shared/paths.ts';
+import { loadOrBuildEmbeddedCorpus } from '../src/truthgraph/corpus/embedded-corpus.ts';
+import type { Database } from '../src/truthgraph/db/database.ts';
+import { openEphemeralDatabase, truncateAll } from '../src/truthgraph/db/testing.ts';
+import { loadEmbedder, type Embedder } from '../src/truthgraph/embedding/embedder.ts';
+import { perf, record, type MetricResult } from '../src/perf/suite/index.ts';
+import { loadRealWorldDataset, loadSampleDataset } from '../src/truthgraph/pipeline/datasets.ts';
+import { benchIngest, benchSearch, type SearchBench } from './workloads/search-bench.ts';
+import { buildVectorIndex, dropVectorIndexes, type IndexBuildResult, type IndexSpec } from '../src/truthgraph/search/indexes.ts';
+import { meanRecallAtK } from '../src/truthgraph/search/recall.ts';
+import { searchMany, type SearchOptions } from '../src/truthgraph/search/vector-search.ts';
+import { quantile } from '../src/perf/stats/descriptive.ts';
 import { checkTarget, targetsMarkdown, type TargetCheck } from './support/advisory-targets.ts';
 import { writeArtefact } from './support/artefacts.ts';
 import { markdownTable } from './support/markdown-table.ts';
@@ -342,7 +342,7 @@ describe('round trips', () => {
     const at = async (k: number): Promise<number> =>
       (await db.measure(`search k=${k}`, () => searchMany(db, [queries[0]!], { mode: 'exact', k, modelId }))).stats.roundTrips;
     const [k1, k10, k50] = [await at(1), await at(10), await at(50)];
-    // Recorded and judged first: one round trip per search by design (src/search: one statement,
+    // Recorded and judged first: one round trip per search by design (src/truthgraph/search: one statement,
     // session knobs sent only when they change), at k 1, 10 and 50.
     const design = { max: 1, source: 'ours: one round trip per search, whatever k' };
     const results = [

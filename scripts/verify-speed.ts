@@ -3,14 +3,14 @@
 // Usage: npx tsx scripts/verify-speed.ts [--variant fp32|int8] [--workers N] [--threads N] [--concurrency N] [--batch-size N] [--long]
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { defaultCacheDir } from '../src/config/paths.ts';
-import { openEphemeralDatabase } from '../src/db/testing.ts';
-import { loadEmbedder } from '../src/embedding/embedder.ts';
-import { loadNli } from '../src/nli/nli.ts';
-import { loadEdgeCaseDataset, loadRealWorldDataset, loadSampleDataset } from '../src/pipeline/datasets.ts';
-import { loadDatasetEvidence } from '../src/pipeline/demo.ts';
-import { createPipeline } from '../src/pipeline/runtime.ts';
-import { percentiles } from '../src/stats/index.ts';
+import { defaultCacheDir } from '../src/shared/paths.ts';
+import { openEphemeralDatabase } from '../src/truthgraph/db/testing.ts';
+import { loadEmbedder } from '../src/truthgraph/embedding/embedder.ts';
+import { loadNli } from '../src/truthgraph/nli/nli.ts';
+import { loadEdgeCaseDataset, loadRealWorldDataset, loadSampleDataset } from '../src/truthgraph/pipeline/datasets.ts';
+import { loadDatasetEvidence } from '../src/truthgraph/pipeline/demo.ts';
+import { createPipeline } from '../src/truthgraph/pipeline/runtime.ts';
+import { percentiles } from '../src/perf/stats/index.ts';
 
 const { values } = parseArgs({
   options: {

@@ -6,13 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/config/paths.ts';
-import { nowNs } from '../../src/measure/clock.ts';
-import { TimingSampler, type Workload } from '../../src/measure/timing.ts';
-import { median } from '../../src/stats/index.ts';
-import type { MetricSamples } from '../../src/metrics/metric.ts';
-import { sampleAndDecide } from '../../src/harness/sample-and-decide.ts';
-import type { MetricResult } from '../../src/report/run-result.ts';
+import { PROJECT_ROOT } from '../../src/shared/paths.ts';
+import { nowNs } from '../../src/perf/measure/clock.ts';
+import { TimingSampler, type Workload } from '../../src/perf/measure/timing.ts';
+import { median } from '../../src/perf/stats/index.ts';
+import type { MetricSamples } from '../../src/perf/metrics/metric.ts';
+import { sampleAndDecide } from '../../src/perf/suite/sample-and-decide.ts';
+import type { MetricResult } from '../../src/perf/metrics/run-result.ts';
 import { seededFloats } from '../support/seeded-floats.ts';
 
 const REPS = Number(process.env.SELFTEST_REPS ?? 20);

@@ -2,8 +2,8 @@
 // metric, and a failed budget fails the run. So a suite gives each metric the seed floor as its
 // budget and checks our target here: the verdict is appended to the metric's warnings (shown as a
 // footnote in every report) and collected for the suite's report output. Never hidden, never fatal.
-import type { MetricResult } from '../../src/harness/index.ts';
-import { quantile } from '../../src/stats/descriptive.ts';
+import type { MetricResult } from '../../src/perf/suite/index.ts';
+import { quantile } from '../../src/perf/stats/descriptive.ts';
 
 export type TargetStatistic = 'median' | 'p95' | 'min' | 'max' | 'value';
 

@@ -3,7 +3,7 @@
 // tables to a suite, so they are files under the configured reports folder, named in the log.
 import fs from 'node:fs';
 import path from 'node:path';
-import { perf } from '../../src/harness/index.ts';
+import { perf } from '../../src/perf/suite/index.ts';
 
 export function profilesDir(): string {
   return path.join(perf.options.reportsDir, 'profiles');

@@ -1,5 +1,5 @@
 // memlab heap-growth analysis of Node heap snapshots: snapshots are written with
-// v8.writeHeapSnapshot into one folder, then memlab's ObjectUnboundGrowthAnalysis (STACK.md: its
+// v8.writeHeapSnapshot into one folder, then memlab's ObjectUnboundGrowthAnalysis (docs/platform-notes.md: its
 // default leak filter looks for DOM leaks, so on Node we use the unbound-growth analysis instead)
 // lists single objects whose retained size grew across them.
 import fs from 'node:fs';
@@ -7,7 +7,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import memlabCore from '@memlab/core';
 import { ObjectUnboundGrowthAnalysis } from '@memlab/heap-analysis';
-import { getGc } from '../../src/measure/gc.ts';
+import { getGc } from '../../src/perf/measure/gc.ts';
 
 export interface GrowingObject {
   name: string;

@@ -1,13 +1,13 @@
 // REFERENCE ANTI-PATTERN — do not use outside the db-queries perf suite.
 // The naive, one-query-per-item (N+1) shapes the original TruthGraph had, written against the same
-// schema so the db-queries suite can compare them side by side with src/db/repositories. Each
+// schema so the db-queries suite can compare them side by side with src/truthgraph/db/repositories. Each
 // function returns the same data as its batch counterpart; only the query shape differs.
-import type { Queryable } from '../../src/db/queryable.ts';
-import type { Evidence } from '../../src/db/repositories/evidence.ts';
-import type { EmbeddingRow, EntityKind, ModelRef } from '../../src/db/repositories/embeddings.ts';
-import type { NliInput, NliRow } from '../../src/db/repositories/nli.ts';
-import type { VerificationRow } from '../../src/db/repositories/verifications.ts';
-import { vectorToSql } from '../../src/db/vector.ts';
+import type { Queryable } from '../../src/truthgraph/db/queryable.ts';
+import type { Evidence } from '../../src/truthgraph/db/repositories/evidence.ts';
+import type { EmbeddingRow, EntityKind, ModelRef } from '../../src/truthgraph/db/repositories/embeddings.ts';
+import type { NliInput, NliRow } from '../../src/truthgraph/db/repositories/nli.ts';
+import type { VerificationRow } from '../../src/truthgraph/db/repositories/verifications.ts';
+import { vectorToSql } from '../../src/truthgraph/db/vector.ts';
 
 /** N+1: one SELECT per evidence id. */
 export async function naiveGetEvidenceByIds(db: Queryable, ids: readonly string[]): Promise<Evidence[]> {

@@ -4,10 +4,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DATASET_DIR } from '../../src/config/paths.ts';
-import type { EngineInfo } from '../../src/db/database.ts';
-import { perf } from '../../src/harness/index.ts';
-import type { PackInfo } from '../../src/models/pack.ts';
+import { DATASET_DIR } from '../../src/shared/paths.ts';
+import type { EngineInfo } from '../../src/truthgraph/db/database.ts';
+import { perf } from '../../src/perf/suite/index.ts';
+import type { PackInfo } from '../../src/truthgraph/models/pack.ts';
 
 /** "minilm-l6-h384-f56c… (synthetic)": every verdict or label from it measures cost, not truth. */
 export function packLabel(pack: Pick<PackInfo, 'id' | 'synthetic'>): string {

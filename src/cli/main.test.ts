@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { run } from './main.ts';
-import { memoryIo } from './io.ts';
+import { memoryIo } from '../shared/io.ts';
 
 describe('truthgraph CLI', () => {
   it('prints help and exits 0', async () => {

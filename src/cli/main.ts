@@ -1,8 +1,8 @@
 // The `truthgraph` command: run(argv, io) -> exit code. Each command group lives in ./commands
 // and registers itself on the program; this file only wires them and maps errors to exit codes.
 import { Command, CommanderError } from 'commander';
-import { formatError, isUserError } from '../errors.ts';
-import type { CliIo } from './io.ts';
+import { formatError, isUserError } from '../shared/errors.ts';
+import type { CliIo } from '../shared/io.ts';
 import { commandGroups } from './commands/index.ts';
 
 export interface CommandContext {

@@ -1,8 +1,8 @@
 // Database flags shared by db/ingest/search, resolved once into a DbConfig.
 import type { Command } from 'commander';
-import { resolveDbConfig, type DbConfig } from '../../db/config.ts';
-import { describeEngine, type Database } from '../../db/database.ts';
-import type { CliIo } from '../io.ts';
+import { resolveDbConfig, type DbConfig } from '../../truthgraph/db/config.ts';
+import { describeEngine, type Database } from '../../truthgraph/db/database.ts';
+import type { CliIo } from '../../shared/io.ts';
 
 export interface DbFlags {
   dbProvider?: string;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { memoryIo } from '../io.ts';
+import { memoryIo } from '../../shared/io.ts';
 import { run } from '../main.ts';
 
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-cli-db-'));

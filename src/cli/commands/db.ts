@@ -1,12 +1,12 @@
 // `truthgraph db start|stop|status|reset`: the embedded server's lifecycle (and status of any provider).
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { embeddedPaths } from '../../db/config.ts';
-import { Database, describeEngine } from '../../db/database.ts';
-import { embeddedServer, readEmbeddedStatus, spawnEmbeddedServer, stopEmbeddedServer } from '../../db/providers/embedded.ts';
-import { countEvidence } from '../../db/repositories/evidence.ts';
-import { UserError } from '../../errors.ts';
-import { listVectorIndexes } from '../../search/indexes.ts';
+import { embeddedPaths } from '../../truthgraph/db/config.ts';
+import { Database, describeEngine } from '../../truthgraph/db/database.ts';
+import { embeddedServer, readEmbeddedStatus, spawnEmbeddedServer, stopEmbeddedServer } from '../../truthgraph/db/providers/embedded.ts';
+import { countEvidence } from '../../truthgraph/db/repositories/evidence.ts';
+import { UserError } from '../../shared/errors.ts';
+import { listVectorIndexes } from '../../truthgraph/search/indexes.ts';
 import type { CommandContext } from '../main.ts';
 import { addDbFlags, dbConfigFrom, type DbFlags } from './db-flags.ts';
 import type { RegisterCommands } from './index.ts';

@@ -2,10 +2,10 @@
 // the database (embedded PGlite by default), verify the sample claims, and show what happened.
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
-import { loadSampleDataset } from '../../pipeline/datasets.ts';
-import { loadDatasetEvidence } from '../../pipeline/demo.ts';
-import { openPipeline } from '../../pipeline/runtime.ts';
-import { summariseRun } from '../../pipeline/summary.ts';
+import { loadSampleDataset } from '../../truthgraph/pipeline/datasets.ts';
+import { loadDatasetEvidence } from '../../truthgraph/pipeline/demo.ts';
+import { openPipeline } from '../../truthgraph/pipeline/runtime.ts';
+import { summariseRun } from '../../truthgraph/pipeline/summary.ts';
 import type { RegisterCommands } from './index.ts';
 import { addRuntimeFlags, runtimeConfigFrom, verifyOptionsFromFlags, type VerifyFlags } from './verify.ts';
 import { formatSummary } from './verify-render.ts';

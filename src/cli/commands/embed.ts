@@ -1,6 +1,6 @@
 // `truthgraph embed "text" ... [--json]`: embeddings with the pack that made them.
 import type { Command } from 'commander';
-import { loadEmbedder } from '../../embedding/embedder.ts';
+import { loadEmbedder } from '../../truthgraph/embedding/embedder.ts';
 import type { CommandContext } from '../main.ts';
 import type { RegisterCommands } from './index.ts';
 import { addServiceFlags, packJson, packLine, serviceOptions, withOptions, type ServiceFlags } from './model-flags.ts';

@@ -1,4 +1,3 @@
-// NOTE to engineers working in parallel: read /tmp/common.md (git hygiene: commit only your own paths; never git add -A).
 // Every command group of the CLI. Add a group by appending its register function here.
 import type { Command } from 'commander';
 import type { CommandContext } from '../main.ts';

@@ -2,11 +2,11 @@
 // chunks; reports failed rows and splits embedding time from database time.
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { Database, describeEngine } from '../../db/database.ts';
-import { ingestEvidence, type IngestReport } from '../../db/repositories/evidence.ts';
-import { modelRefFromPack } from '../../db/repositories/embeddings.ts';
-import { readEvidenceFile } from '../../corpus/evidence-file.ts';
-import { loadEmbedder } from '../../embedding/embedder.ts';
+import { Database, describeEngine } from '../../truthgraph/db/database.ts';
+import { ingestEvidence, type IngestReport } from '../../truthgraph/db/repositories/evidence.ts';
+import { modelRefFromPack } from '../../truthgraph/db/repositories/embeddings.ts';
+import { readEvidenceFile } from '../../truthgraph/corpus/evidence-file.ts';
+import { loadEmbedder } from '../../truthgraph/embedding/embedder.ts';
 import type { CommandContext } from '../main.ts';
 import { addDbFlags, dbConfigFrom, engineJson, type DbFlags } from './db-flags.ts';
 import type { RegisterCommands } from './index.ts';

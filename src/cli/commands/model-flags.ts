@@ -1,10 +1,10 @@
 // Flags and helpers shared by the model commands (models, embed, nli, profile).
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { defaultCacheDir } from '../../config/paths.ts';
-import { UserError } from '../../errors.ts';
-import type { PackInfo } from '../../models/pack.ts';
-import type { CliIo } from '../io.ts';
+import { defaultCacheDir } from '../../shared/paths.ts';
+import { UserError } from '../../shared/errors.ts';
+import type { PackInfo } from '../../truthgraph/models/pack.ts';
+import type { CliIo } from '../../shared/io.ts';
 
 export interface ServiceFlags {
   pack?: string;

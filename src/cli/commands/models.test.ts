@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryIo } from '../io.ts';
+import { memoryIo } from '../../shared/io.ts';
 import { run } from '../main.ts';
 
 describe('model commands', () => {

@@ -1,10 +1,10 @@
 // `truthgraph models build|download|list`: synthetic packs on demand, real packs from a hub.
 import type { Command } from 'commander';
-import { defaultCacheDir } from '../../config/paths.ts';
-import { buildSyntheticPack } from '../../models/build.ts';
-import { DEFAULT_HUB_URL, downloadHubPack } from '../../models/download.ts';
-import { listPacks } from '../../models/pack.ts';
-import { SYNTHETIC_SPECS } from '../../models/spec.ts';
+import { defaultCacheDir } from '../../shared/paths.ts';
+import { buildSyntheticPack } from '../../truthgraph/models/build.ts';
+import { DEFAULT_HUB_URL, downloadHubPack } from '../../truthgraph/models/download.ts';
+import { listPacks } from '../../truthgraph/models/pack.ts';
+import { SYNTHETIC_SPECS } from '../../truthgraph/models/spec.ts';
 import type { CommandContext } from '../main.ts';
 import type { RegisterCommands } from './index.ts';
 

@@ -1,6 +1,6 @@
 // `truthgraph nli --premise P --hypothesis H [--json]`: one NLI prediction with the pack used.
 import type { Command } from 'commander';
-import { loadNli } from '../../nli/nli.ts';
+import { loadNli } from '../../truthgraph/nli/nli.ts';
 import type { CommandContext } from '../main.ts';
 import type { RegisterCommands } from './index.ts';
 import { addServiceFlags, packJson, packLine, serviceOptions, withOptions, type ServiceFlags } from './model-flags.ts';

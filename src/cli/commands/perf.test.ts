@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../main.ts';
-import { memoryIo } from '../io.ts';
-import { syntheticRun } from '../../report/test-fixtures.ts';
+import { memoryIo } from '../../shared/io.ts';
+import { syntheticRun } from '../../perf/report/test-fixtures.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-perf-cli-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -3,13 +3,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RegisterCommands } from './index.ts';
-import { UserError } from '../../errors.ts';
-import { parseRunResult, type RunResult } from '../../report/run-result.ts';
-import { renderTerminal } from '../../report/terminal.ts';
-import { renderSummaryMarkdown } from '../../report/markdown.ts';
-import { renderHtml } from '../../report/html.ts';
-import { compareRuns, mergeRuns } from '../../report/compare-runs.ts';
-import { writeReports } from '../../report/writer.ts';
+import { UserError } from '../../shared/errors.ts';
+import { parseRunResult, type RunResult } from '../../perf/metrics/run-result.ts';
+import { renderTerminal } from '../../perf/report/terminal.ts';
+import { renderSummaryMarkdown } from '../../perf/report/markdown.ts';
+import { renderHtml } from '../../perf/report/html.ts';
+import { compareRuns, mergeRuns } from '../../perf/runner/compare-runs.ts';
+import { writeReports } from '../../perf/report/writer.ts';
 
 function load(file: string, cwd: string): RunResult {
   const abs = path.resolve(cwd, file);
@@ -91,7 +91,7 @@ export const register: RegisterCommands = (program, ctx) => {
     .argument('<run.json>', 'report.json of a run, e.g. reports/latest/report.json')
     .action(async (file: string) => {
       const run = load(file, ctx.io.cwd);
-      const { publishToGithub } = await import('../../harness/github.ts');
+      const { publishToGithub } = await import('../../perf/runner/github.ts');
       const r = await publishToGithub(run);
       ctx.io.stdout(`job summary ${r.summary ? 'written' : 'skipped (GITHUB_STEP_SUMMARY not set or missing)'}, ${r.annotations} annotation(s)\n`);
       ctx.setExitCode(run.exitCode);

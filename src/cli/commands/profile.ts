@@ -1,10 +1,10 @@
 // `truthgraph profile embeddings|nli`: the seed's profiling tables (throughput and memory by batch
 // size, by text length, fp32 and int8), with the raw ORT throughput at the same token shapes.
 import type { Command } from 'commander';
-import { defaultCacheDir } from '../../config/paths.ts';
-import { UserError } from '../../errors.ts';
-import { LENGTH_CLASSES, profileEmbeddings, profileNli, type LengthClass, type ProfileRow } from '../../inference/model-profile.ts';
-import { VARIANTS, type Variant } from '../../models/spec.ts';
+import { defaultCacheDir } from '../../shared/paths.ts';
+import { UserError } from '../../shared/errors.ts';
+import { LENGTH_CLASSES, profileEmbeddings, profileNli, type LengthClass, type ProfileRow } from '../../../perf-tests/workloads/model-profile.ts';
+import { VARIANTS, type Variant } from '../../truthgraph/models/spec.ts';
 import type { CommandContext } from '../main.ts';
 import type { RegisterCommands } from './index.ts';
 import { intFlag } from './model-flags.ts';

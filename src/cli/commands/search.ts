@@ -1,12 +1,12 @@
 // `truthgraph search "text" [--k 10] [--mode exact|ivfflat|hnsw|hybrid] [--json]`.
 import type { Command } from 'commander';
-import { Database, describeEngine } from '../../db/database.ts';
-import { countEmbeddings, modelRefFromPack } from '../../db/repositories/embeddings.ts';
-import { loadEmbedder } from '../../embedding/embedder.ts';
-import { UserError } from '../../errors.ts';
-import { hybridSearch } from '../../search/hybrid.ts';
-import { ensureVectorIndex, type IndexSpec } from '../../search/indexes.ts';
-import { DEFAULT_EF_SEARCH, search } from '../../search/vector-search.ts';
+import { Database, describeEngine } from '../../truthgraph/db/database.ts';
+import { countEmbeddings, modelRefFromPack } from '../../truthgraph/db/repositories/embeddings.ts';
+import { loadEmbedder } from '../../truthgraph/embedding/embedder.ts';
+import { UserError } from '../../shared/errors.ts';
+import { hybridSearch } from '../../truthgraph/search/hybrid.ts';
+import { ensureVectorIndex, type IndexSpec } from '../../truthgraph/search/indexes.ts';
+import { DEFAULT_EF_SEARCH, search } from '../../truthgraph/search/vector-search.ts';
 import type { CommandContext } from '../main.ts';
 import { addDbFlags, dbConfigFrom, engineJson, type DbFlags } from './db-flags.ts';
 import type { RegisterCommands } from './index.ts';

@@ -1,6 +1,6 @@
 // Pure text renderers for `verify` and `demo`: a result, and the summary of a batch run.
-import type { RunSummary } from '../../pipeline/summary.ts';
-import type { PackUse, StageTimings, VerificationResult } from '../../pipeline/types.ts';
+import type { RunSummary } from '../../truthgraph/pipeline/summary.ts';
+import type { PackUse, StageTimings, VerificationResult } from '../../truthgraph/pipeline/types.ts';
 
 export const SYNTHETIC_WARNING =
   'SYNTHETIC model packs: these verdicts measure pipeline cost, not truth (load real packs for meaningful verdicts).';

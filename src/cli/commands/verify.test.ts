@@ -4,8 +4,8 @@ import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultCacheDir } from '../../config/paths.ts';
-import { memoryIo } from '../io.ts';
+import { defaultCacheDir } from '../../shared/paths.ts';
+import { memoryIo } from '../../shared/io.ts';
 import { run } from '../main.ts';
 
 let tmp: string;

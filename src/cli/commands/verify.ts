@@ -3,19 +3,19 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { STRATEGY_NAMES } from '../../aggregation/index.ts';
-import { UserError } from '../../errors.ts';
-import { readClaimsFile, writeFileAtomic } from '../../pipeline/claims-file.ts';
-import { normaliseClaim } from '../../pipeline/normalise.ts';
-import type { VerifyOptionsInput } from '../../pipeline/options.ts';
-import { openPipeline, resolveRuntimeConfig, type ModelChoice, type RuntimeConfig } from '../../pipeline/runtime.ts';
+import { STRATEGY_NAMES } from '../../truthgraph/aggregation/index.ts';
+import { UserError } from '../../shared/errors.ts';
+import { readClaimsFile, writeFileAtomic } from '../../truthgraph/pipeline/claims-file.ts';
+import { normaliseClaim } from '../../truthgraph/pipeline/normalise.ts';
+import type { VerifyOptionsInput } from '../../truthgraph/pipeline/options.ts';
+import { openPipeline, resolveRuntimeConfig, type ModelChoice, type RuntimeConfig } from '../../truthgraph/pipeline/runtime.ts';
 import { addDbFlags, dbConfigFrom, type DbFlags } from './db-flags.ts';
 import { intFlag } from './model-flags.ts';
-import { summariseRun } from '../../pipeline/summary.ts';
-import { RETRIEVAL_MODES } from '../../pipeline/types.ts';
+import { summariseRun } from '../../truthgraph/pipeline/summary.ts';
+import { RETRIEVAL_MODES } from '../../truthgraph/pipeline/types.ts';
 import type { CommandContext } from '../main.ts';
 import type { RegisterCommands } from './index.ts';
-import type { VariantChoice } from '../../models/spec.ts';
+import type { VariantChoice } from '../../truthgraph/models/spec.ts';
 import { formatResult, formatSummary } from './verify-render.ts';
 
 export interface VerifyFlags extends DbFlags, RuntimeModelFlags {

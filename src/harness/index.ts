@@ -1,7 +1,0 @@
-// The harness API for perf suites (perf-tests/*.perf.ts):
-//   import { measure, record, measureMemory, perf } from '../src/harness/index.ts';
-// Importing it also registers the toMeetBudget / toRegress matchers.
-import './matchers.ts';
-export { measure, record, measureMemory, perf, type MeasureOptions, type RecordOptions, type MemoryMeasureOptions } from './perf-api.ts';
-export type { MetricResult, RunResult } from '../report/run-result.ts';
-export type { Budget } from '../metrics/metric.ts';

@@ -1,0 +1,103 @@
+// The run result: every metric of one `npm run perf` with its samples, baseline, decision and
+// context. report.json is exactly this object; every renderer is a pure function of it.
+import type { Decision, Status } from '../decision/decision.ts';
+import type { MetricSpec } from './metric.ts';
+import type { RunContext } from '../context/run-context.ts';
+import type { Summary } from '../stats/descriptive.ts';
+import { UserError } from '../../shared/errors.ts';
+
+export const RUN_RESULT_SCHEMA_VERSION = 1;
+
+export interface MeasurementInfo {
+  iterationsPerSample?: number;
+  stoppedBy?: string;
+  /** Fraction of each timed sample spent in the harness loop (empty-function cost). */
+  timedOverhead?: number;
+  /** Fraction of the sampling phase's wall time spent outside timed regions. */
+  wallOverhead?: number;
+  resampleRounds?: number;
+  /** Clock of the samples: wall (elapsed) or cpu (process CPU time, immune to preemption). */
+  clock?: 'wall' | 'cpu';
+  /** Median CPU time / wall time per sample (~1 uncontended sync work, < 1 when preempted). */
+  cpuShare?: number;
+  /** Median wall-clock time per call, whatever the clock of the samples. */
+  wallMedianMs?: number;
+  /** Verdicts of the independent rounds that confirmed (or not) a change. */
+  confirmation?: string[];
+  /** Leak estimator details for memory metrics: OLS slope of post-GC heap and its CI. */
+  leakSlope?: { slope: number; lower: number; upper: number; unit: string };
+}
+
+export interface MetricResult extends MetricSpec {
+  suite: string;
+  /** Full name of the vitest test that recorded it. */
+  test: string;
+  samples: number[];
+  summary: Summary;
+  baseline?: { samples: number[]; summary: Summary; file: string; savedAt: string; environmentDiffers: string[] };
+  decision: Decision;
+  measurement?: MeasurementInfo;
+}
+
+export interface SuiteResult {
+  name: string;
+  file: string;
+  state: 'passed' | 'failed' | 'skipped';
+  /** Errors that are not metric verdicts (harness errors: bad config, unreadable baseline, crash). */
+  errors: string[];
+  context?: Pick<RunContext, 'models' | 'database' | 'datasets'>;
+}
+
+export interface BaselineWrite {
+  suite: string;
+  file: string;
+  written: boolean;
+  note?: string;
+}
+
+export interface RunResult {
+  schemaVersion: typeof RUN_RESULT_SCHEMA_VERSION;
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  profile: 'full' | 'quick';
+  mode: 'compare' | 'save' | 'none';
+  filter?: string;
+  environmentClass: string;
+  context: RunContext;
+  suites: SuiteResult[];
+  metrics: MetricResult[];
+  /** Harness-level errors (unhandled errors, no suites found, save refused...). */
+  errors: string[];
+  baselineWrites: BaselineWrite[];
+  /** Profiles captured for this run, relative to its report folder (profiles/<suite>.cpuprofile). */
+  profiles?: string[];
+  counts: Record<Status, number>;
+  /** 0 pass, 1 regression or budget failure, 2 harness error. */
+  exitCode: 0 | 1 | 2;
+}
+
+export const STATUSES: Status[] = ['REGRESSED', 'BUDGET-FAIL', 'INCONCLUSIVE', 'IMPROVED', 'NEW', 'PASS'];
+
+export function countStatuses(metrics: readonly MetricResult[]): Record<Status, number> {
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+  for (const m of metrics) counts[m.decision.status]++;
+  return counts;
+}
+
+/** Parse a report.json read from disk (CLI re-render / compare), with a clear error. */
+export function parseRunResult(text: string, file: string): RunResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`${file} is not valid JSON: ${(error as Error).message}`, { fix: 'pass the report.json of a finished run, e.g. reports/latest/report.json' });
+  }
+  const r = json as Partial<RunResult> | null;
+  if (!r || r.schemaVersion !== RUN_RESULT_SCHEMA_VERSION || !Array.isArray(r.metrics) || typeof r.runId !== 'string') {
+    throw new UserError(`${file} is not a perf run result (schemaVersion ${RUN_RESULT_SCHEMA_VERSION} with runId and metrics expected)`, {
+      fix: 'pass the report.json written by `npm run perf`, e.g. reports/latest/report.json',
+    });
+  }
+  return r as RunResult;
+}

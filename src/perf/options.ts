@@ -1,0 +1,153 @@
+// Harness options, resolved once (defaults + env + CLI flags) into one typed object that is
+// passed down explicitly: to the reporter directly and to the test workers via vitest `provide`.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { UserError } from '../shared/errors.ts';
+import type { BaselineMode } from './baseline/store.ts';
+import type { Profile } from './baseline/schema.ts';
+
+export interface HarnessOptions {
+  /** Id of this run: reports/<runId>/ (profiles are written there by the workers). */
+  runId?: string;
+  mode: BaselineMode;
+  profile: Profile;
+  /** In compare mode, a missing baseline is a harness error naming `npm run perf:baseline`. */
+  strict: boolean;
+  filter?: string;
+  /** Save baselines even over REGRESSED / BUDGET-FAIL metrics; needs `reason`. */
+  force: boolean;
+  reason?: string;
+  baselinesDir: string;
+  reportsDir: string;
+  /** Significance level of every comparison. */
+  alpha: number;
+  /** Bounded re-sampling of INCONCLUSIVE timing metrics (rounds, each doubling n). */
+  maxResampleRounds: number;
+  /** Comparisons against a baseline from a different environment are advisory (default true). */
+  advisoryOnEnvironmentMismatch: boolean;
+  /**
+   * Timing metrics (budgets and comparisons) are reported but never fail the run; exact metrics
+   * stay binding. For smoke runs on a machine that is not the reference runner (.ci/run).
+   */
+  timingAdvisory: boolean;
+  /** Write the GitHub job summary and annotations (GITHUB_ACTIONS=true). */
+  githubActions: boolean;
+  /** Where $GITHUB_STEP_SUMMARY points, if anywhere. */
+  githubStepSummary?: string;
+  /** Capture a CPU profile (.cpuprofile) of each perf suite into <reports>/profiles/. */
+  cpuProfile: boolean;
+  /** Write a heap snapshot at the end of each perf suite into <reports>/profiles/ (for memlab). */
+  heapSnapshot: boolean;
+  /** After a run with REGRESSED / BUDGET-FAIL metrics, re-run those suites with --cpu-prof (default true). */
+  profileRegressions: boolean;
+  /** vitest shard `i/n` (CI spreads suites over runners; merge with `truthgraph perf merge`). */
+  shard?: string;
+  /** Print the terminal table (the reporter) — false in tests. */
+  print: boolean;
+  /** Write reports/<run-id>/ (false for the internal profiling re-run). */
+  writeReports: boolean;
+}
+
+export const PROVIDE_KEY = 'truthgraphPerf';
+
+export function defaultOptions(projectRoot: string): HarnessOptions {
+  return {
+    mode: 'compare',
+    profile: 'full',
+    strict: false,
+    force: false,
+    baselinesDir: path.join(projectRoot, 'baselines'),
+    reportsDir: path.join(projectRoot, 'reports'),
+    alpha: 0.01,
+    maxResampleRounds: 2,
+    advisoryOnEnvironmentMismatch: true,
+    timingAdvisory: false,
+    githubActions: false,
+    cpuProfile: false,
+    heapSnapshot: false,
+    profileRegressions: true,
+    print: true,
+    writeReports: true,
+  };
+}
+
+export const PERF_USAGE = `usage: npm run perf -- [options]
+  --filter <name>          only suites whose file name contains <name>
+  --quick                  reduced sizes and samples (smoke run; separate "quick" baselines)
+  --save-baseline          record baselines (npm run perf:baseline); refused if anything regressed
+  --force --reason <why>   save over REGRESSED / BUDGET-FAIL metrics, recording why
+  --no-baseline            measure and report only, no comparison
+  --strict                 a missing baseline is an error (exit 2) instead of NEW
+  --env-mismatch fail      make comparisons against another environment's baseline binding
+  --timing-advisory        timing budgets/regressions are reported, not failed (exact stay binding)
+  --cpu-prof               write a .cpuprofile per suite into <reports>/profiles/
+  --heap-snapshot          write a .heapsnapshot per suite into <reports>/profiles/ (memlab)
+  --shard <i/n>            run the i-th of n shards of the suites (merge: truthgraph perf merge)
+  --no-profile-regressions do not re-run regressed suites with the CPU profiler afterwards
+  --baselines-dir <dir>    (default baselines/)   --reports-dir <dir> (default reports/)
+exit codes: 0 pass, 1 regression or budget failure, 2 harness error`;
+
+/** Parse `npm run perf` arguments (node:util parseArgs, strict); bad flags are a UserError (exit 2). */
+export function resolveOptions(argv: readonly string[], env: NodeJS.ProcessEnv, projectRoot: string, cwd: string): HarnessOptions {
+  const o = defaultOptions(projectRoot);
+  let values: ReturnType<typeof parsePerfArgs>['values'];
+  try {
+    ({ values } = parsePerfArgs(argv));
+  } catch (error) {
+    throw new UserError((error as Error).message, { fix: PERF_USAGE });
+  }
+  if (values.filter !== undefined) o.filter = values.filter;
+  if (values.quick) o.profile = 'quick';
+  if (values.force) o.force = true;
+  if (values.reason !== undefined) o.reason = values.reason;
+  if (values.strict) o.strict = true;
+  if (values['env-mismatch'] !== undefined) {
+    const v = values['env-mismatch'];
+    if (v !== 'advisory' && v !== 'fail') throw new UserError(`--env-mismatch must be advisory or fail, got ${v}`, { fix: PERF_USAGE });
+    o.advisoryOnEnvironmentMismatch = v === 'advisory';
+  }
+  if (values['timing-advisory']) o.timingAdvisory = true;
+  if (values['cpu-prof']) o.cpuProfile = true;
+  if (values.shard !== undefined) {
+    if (!/^\d+\/\d+$/.test(values.shard)) throw new UserError(`--shard must look like 1/3, got ${values.shard}`, { fix: PERF_USAGE });
+    o.shard = values.shard;
+  }
+  if (values['no-profile-regressions']) o.profileRegressions = false;
+  if (values['heap-snapshot']) o.heapSnapshot = true;
+  if (values['baselines-dir'] !== undefined) o.baselinesDir = path.resolve(cwd, values['baselines-dir']);
+  if (values['reports-dir'] !== undefined) o.reportsDir = path.resolve(cwd, values['reports-dir']);
+  const sawSave = Boolean(values['save-baseline']);
+  const sawNone = Boolean(values['no-baseline']);
+  if (sawSave && sawNone) throw new UserError('--save-baseline and --no-baseline exclude each other', { fix: PERF_USAGE });
+  o.mode = sawSave ? 'save' : sawNone ? 'none' : 'compare';
+  if (o.force && o.mode !== 'save') throw new UserError('--force only applies to --save-baseline', { fix: PERF_USAGE });
+  if (o.force && !o.reason?.trim()) throw new UserError('--force needs --reason "<why>" (it is recorded in the baseline)', { fix: PERF_USAGE });
+  o.githubActions = env.GITHUB_ACTIONS === 'true';
+  if (env.GITHUB_STEP_SUMMARY) o.githubStepSummary = env.GITHUB_STEP_SUMMARY;
+  return o;
+}
+
+function parsePerfArgs(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      filter: { type: 'string' },
+      quick: { type: 'boolean' },
+      'save-baseline': { type: 'boolean' },
+      'no-baseline': { type: 'boolean' },
+      force: { type: 'boolean' },
+      reason: { type: 'string' },
+      strict: { type: 'boolean' },
+      'env-mismatch': { type: 'string' },
+      'timing-advisory': { type: 'boolean' },
+      'cpu-prof': { type: 'boolean' },
+      'heap-snapshot': { type: 'boolean' },
+      shard: { type: 'string' },
+      'no-profile-regressions': { type: 'boolean' },
+      'baselines-dir': { type: 'string' },
+      'reports-dir': { type: 'string' },
+    },
+  });
+}

@@ -1,0 +1,60 @@
+// summary.md for a PR comment or the GitHub job summary: the verdict and a table of changes
+// first, every metric and the run context folded in <details>. Pure: returns text.
+import { byImportance, formatChange, formatCi, formatNumber, formatP, formatPercent, metricKey, statusLabel } from './format.ts';
+import { footnotes } from './terminal.ts';
+import type { MetricResult, RunResult } from '../metrics/run-result.ts';
+
+const ICON: Record<string, string> = { REGRESSED: '🔴', 'BUDGET-FAIL': '⛔', INCONCLUSIVE: '🟡', IMPROVED: '🟢', NEW: '🆕', PASS: '✅' };
+const esc = (s: string): string => s.replace(/\|/g, '\\|');
+
+function row(m: MetricResult, refs: number[]): string {
+  const e = m.decision.evidence;
+  return `| ${ICON[m.decision.status] ?? ''} ${statusLabel(m)} | ${esc(metricKey(m))} | ${formatNumber(e.baseline)} | ${formatNumber(e.current)} | ${m.unit} | ${formatChange(m)} | ${formatCi(m)} | ${formatP(e.pValue)} | ${e.mde !== undefined ? formatPercent(e.mde, false) : ''} | ${refs.map((n) => `[${n}]`).join('')} |`;
+}
+
+const HEADER = ['| status | metric | baseline | current | unit | change | CI | p | MDE | notes |', '|---|---|---:|---:|---|---:|---|---|---:|---|'];
+
+export function renderSummaryMarkdown(run: RunResult): string {
+  const metrics = [...run.metrics].sort(byImportance);
+  const { notes, refs } = footnotes(metrics);
+  const changed = metrics.filter((m) => m.decision.status !== 'PASS');
+  const verdict = run.exitCode === 0 ? '✅ no regressions' : run.exitCode === 1 ? '🔴 regression or budget failure' : '⚠️ harness error';
+  const c = run.counts;
+  const out: string[] = [
+    `## Performance: ${verdict}`,
+    '',
+    `${c.REGRESSED} regressed · ${c['BUDGET-FAIL']} over budget · ${c.INCONCLUSIVE} inconclusive · ${c.IMPROVED} improved · ${c.NEW} new · ${c.PASS} unchanged — profile \`${run.profile}\`, mode \`${run.mode}\`, environment \`${run.environmentClass}\``,
+    '',
+  ];
+  if (changed.length > 0) out.push('### Changes', '', ...HEADER, ...changed.map((m) => row(m, refs.get(m) ?? [])), '');
+  else out.push('No metric changed beyond its tolerance.', '');
+  if (notes.length > 0) out.push(...notes.map((n, i) => `[${i + 1}] ${n}  `), '');
+  const errors = [...run.errors, ...run.suites.flatMap((s) => s.errors.map((e) => `${s.name}: ${e}`))];
+  if (errors.length > 0) out.push('### Errors', '', ...errors.map((e) => `- ${e.split('\n')[0]}`), '');
+  out.push('<details><summary>All metrics</summary>', '', ...HEADER, ...metrics.map((m) => row(m, refs.get(m) ?? [])), '', '</details>', '');
+  const ctx = run.context;
+  out.push(
+    '<details><summary>Run context</summary>',
+    '',
+    `- CPU: ${ctx.cpuModel} × ${ctx.cpuCount}, memory ${(ctx.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB, ${ctx.platform} ${ctx.osRelease} ${ctx.arch}`,
+    `- Node ${ctx.node}, onnxruntime ${ctx.onnxruntime ?? '-'}, git ${ctx.gitSha?.slice(0, 12) ?? '-'}${ctx.gitDirty ? ' (dirty)' : ''}, calibration score ${ctx.calibrationScore ?? '-'}`,
+    ...run.suites
+      .filter((s) => s.context && (s.context.models.length || s.context.database || s.context.datasets.length))
+      .map(
+        (s) =>
+          `- ${s.name}: ${[
+            ...s.context!.models.map((m) => `model ${m.id}@${m.hash.slice(0, 12)}`),
+            ...(s.context!.database ? [`db ${s.context!.database.engine} ${s.context!.database.version ?? ''} pgvector ${s.context!.database.pgvector ?? '-'}`] : []),
+            ...s.context!.datasets.map((d) => `dataset ${d.name}@${d.hash.slice(0, 12)}`),
+          ].join(', ')}`,
+      ),
+    ...(run.profiles ?? []).map((p) => `- profile: \`${p}\``),
+    ...run.baselineWrites.map((w) => `- baseline ${w.written ? 'written' : 'not written'}: \`${w.file}\`${w.note ? ` (${w.note})` : ''}`),
+    '',
+    '</details>',
+    '',
+    '`~` = not statistically significant (Mann-Whitney U, α=0.01, and the bootstrap CI of the median ratio); MDE = minimum detectable effect at 80% power.',
+    '',
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,101 @@
+// Renderers are pure functions of a RunResult: terminal table, summary.md, report.html (checked
+// in headless Chromium when it is installed), the writer and reports/latest.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { renderTerminal } from './terminal.ts';
+import { renderSummaryMarkdown } from './markdown.ts';
+import { renderHtml } from './html.ts';
+import { writeReports } from './writer.ts';
+import { parseRunResult } from '../metrics/run-result.ts';
+import { syntheticRun } from './test-fixtures.ts';
+
+const run = syntheticRun();
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-report-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('run result', () => {
+  it('has the expected verdicts and exit code 1', () => {
+    const byName = Object.fromEntries(run.metrics.map((m) => [m.name, m.decision.status]));
+    expect(byName).toEqual({ 'embed batch 32': 'REGRESSED', tokenize: 'PASS', 'top-10 <latency>': 'BUDGET-FAIL', 'queries per claim': 'PASS' });
+    expect(run.exitCode).toBe(1);
+    expect(run.counts.REGRESSED).toBe(1);
+  });
+});
+
+describe('terminal table', () => {
+  const text = renderTerminal(run);
+  it('lists failures first, marks non-significant changes with ~ and numbers footnotes', () => {
+    const lines = text.split('\n');
+    const first = lines.findIndex((l) => l.startsWith('REGRESSED'));
+    const pass = lines.findIndex((l) => l.startsWith('PASS'));
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(pass);
+    expect(text).toMatch(/REGRESSED\s+embedding › embed batch 32\s+\S+\s+\S+\s+\+(19|20)\.\d%/);
+    expect(text).toMatch(/BUDGET-FAIL\s+search › top-10 <latency>.*\[\d\]/);
+    expect(text).toMatch(/budget: p95 [\d.]+ ms, required <= 40/);
+    expect(text).toMatch(/tokenize.*~ [+-]\d/);
+    expect(text).toMatch(/\[1\] /);
+    expect(text).toMatch(/PASS \(advisory\)\s+search › queries per claim.*\[\d\]/);
+    expect(text).toMatch(/environment differs from baseline: node major/);
+    expect(text).toMatch(/exit 1 \(regression or budget failure\)/);
+  });
+});
+
+describe('summary.md', () => {
+  const md = renderSummaryMarkdown(run);
+  it('puts the changes table first and folds the details', () => {
+    expect(md.indexOf('### Changes')).toBeLessThan(md.indexOf('<details><summary>All metrics'));
+    const changes = md.slice(md.indexOf('### Changes'), md.indexOf('<details>'));
+    expect(changes).toContain('embed batch 32');
+    expect(changes).toContain('BUDGET-FAIL');
+    expect(changes).not.toContain('tokenize');
+    expect(md).toContain('db pglite 18.6');
+    expect(md).toMatch(/## Performance: 🔴/);
+  });
+});
+
+describe('report.html', () => {
+  const html = renderHtml(run);
+  it('is self-contained and escapes metric names', () => {
+    expect(html).not.toMatch(/<script|<link|https?:\/\//);
+    expect(html).toContain('top-10 &lt;latency&gt;');
+    expect(html.match(/<svg class="chart dist"/g)).toHaveLength(4);
+    expect(html).toContain('<svg class="chart overview"');
+  });
+  const chromium = '/usr/bin/chromium';
+  it.skipIf(!fs.existsSync(chromium))('renders in headless Chromium with no console errors', async () => {
+    const { chromium: pw } = await import('playwright-core');
+    const browser = await pw.launch({ executablePath: chromium, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+      page.on('pageerror', (e) => problems.push(e.message));
+      page.on('request', (r) => !r.url().startsWith('file:') && problems.push(`network request: ${r.url()}`));
+      const file = path.join(tmp, 'report.html');
+      fs.writeFileSync(file, html);
+      await page.goto(`file://${file}`);
+      expect(await page.title()).toMatch(/run-1/);
+      const sizes = await page.$$eval('svg.chart', (els) => els.map((e) => e.getBoundingClientRect().width * e.getBoundingClientRect().height));
+      expect(sizes.length).toBe(5);
+      expect(sizes.every((s) => s > 1000)).toBe(true);
+      expect(await page.$$eval('svg.chart circle', (els) => els.length)).toBeGreaterThan(100);
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
+
+describe('writer', () => {
+  it('writes reports/<run-id>/ and points reports/latest at it; report.json parses back', () => {
+    const written = writeReports(run, tmp);
+    expect(fs.readdirSync(written.dir).sort()).toEqual(['report.html', 'report.json', 'summary.md', 'terminal.txt']);
+    expect(fs.realpathSync(path.join(tmp, 'latest'))).toBe(fs.realpathSync(written.dir));
+    const again = parseRunResult(fs.readFileSync(path.join(tmp, 'latest', 'report.json'), 'utf8'), 'report.json');
+    expect(again.metrics).toHaveLength(4);
+    expect(() => parseRunResult('{"x":1}', 'bad.json')).toThrow(/not a perf run result/);
+  });
+});

@@ -1,0 +1,64 @@
+// Terminal table (benchstat style): `~` marks a change that is not significant, warnings become
+// numbered footnotes beside the number they qualify. Pure: returns text.
+import { byImportance, formatChange, formatCi, formatNumber, formatP, formatPercent, metricKey, statusLabel } from './format.ts';
+import type { MetricResult, RunResult } from '../metrics/run-result.ts';
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => (c >= 2 && c <= 6 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n');
+}
+
+/** Footnote numbers per metric, numbering each distinct warning once. */
+export function footnotes(metrics: readonly MetricResult[]): { notes: string[]; refs: Map<MetricResult, number[]> } {
+  const notes: string[] = [];
+  const refs = new Map<MetricResult, number[]>();
+  for (const m of metrics) {
+    refs.set(
+      m,
+      m.decision.warnings.map((w) => {
+        let i = notes.indexOf(w);
+        if (i < 0) i = notes.push(w) - 1;
+        return i + 1;
+      }),
+    );
+  }
+  return { notes, refs };
+}
+
+export function renderTerminal(run: RunResult): string {
+  const metrics = [...run.metrics].sort(byImportance);
+  const { notes, refs } = footnotes(metrics);
+  const rows: string[][] = [['status', 'metric', 'baseline', 'current', 'change', 'CI (ratio)', 'p', 'MDE', 'unit', 'notes']];
+  for (const m of metrics) {
+    const e = m.decision.evidence;
+    rows.push([
+      statusLabel(m),
+      metricKey(m),
+      formatNumber(e.baseline),
+      formatNumber(e.current),
+      formatChange(m),
+      formatCi(m),
+      formatP(e.pValue),
+      e.mde !== undefined ? formatPercent(e.mde, false) : '',
+      m.unit,
+      (refs.get(m) ?? []).map((n) => `[${n}]`).join(''),
+    ]);
+  }
+  const lines: string[] = [];
+  lines.push(`perf run ${run.runId}  profile=${run.profile}  mode=${run.mode}  env=${run.environmentClass}  calibration=${run.context.calibrationScore ?? '-'}`);
+  if (metrics.length > 0) lines.push('', table(rows));
+  else lines.push('', 'no metrics were recorded');
+  if (notes.length > 0) lines.push('', ...notes.map((n, i) => `[${i + 1}] ${n}`));
+  for (const s of run.suites) for (const e of s.errors) lines.push('', `error in ${s.name}: ${e}`);
+  for (const e of run.errors) lines.push('', `error: ${e}`);
+  for (const p of run.profiles ?? []) lines.push(`profile: ${p}`);
+  for (const w of run.baselineWrites) lines.push(`baseline ${w.written ? 'written' : 'NOT written'}: ${w.file}${w.note ? ` (${w.note})` : ''}`);
+  const c = run.counts;
+  lines.push(
+    '',
+    `${c.REGRESSED} regressed, ${c['BUDGET-FAIL']} budget-fail, ${c.INCONCLUSIVE} inconclusive, ${c.IMPROVED} improved, ${c.NEW} new, ${c.PASS} pass` +
+      `  -> exit ${run.exitCode} (${run.exitCode === 0 ? 'pass' : run.exitCode === 1 ? 'regression or budget failure' : 'harness error'})`,
+  );
+  lines.push('~ = change not statistically significant; MDE = minimum detectable effect (99% level, 80% power)');
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,78 @@
+// Compare two finished runs (report.json files): every metric of `current` judged against the
+// same suite+metric of `baseline`, with the environment differences of the two runs flagged.
+import { environmentDifferences } from '../context/run-context.ts';
+import { withSuiteContext } from '../context/suite-context.ts';
+import { makeMetricResult } from '../decision/metric-result.ts';
+import { finishRun } from './finish-run.ts';
+import { defaultOptions } from '../options.ts';
+import { PROJECT_ROOT } from '../../shared/paths.ts';
+import type { MetricSamples } from '../metrics/metric.ts';
+import type { MetricResult, RunResult } from '../metrics/run-result.ts';
+
+const samplesOf = (m: MetricResult): MetricSamples => ({
+  name: m.name,
+  unit: m.unit,
+  direction: m.direction,
+  kind: m.kind,
+  samples: m.samples,
+  ...(m.budget && { budget: m.budget }),
+  ...(m.tolerance !== undefined && { tolerance: m.tolerance }),
+  // Budget-only metrics (leak rates, stage breakdowns) stay budget-only when runs are compared.
+  ...(m.judge && { judge: m.judge }),
+});
+
+export function compareRuns(baseline: RunResult, current: RunResult, labels: { baseline: string; current: string }, alpha = 0.01): RunResult {
+  const contextOf = (run: RunResult, suite: string) => {
+    const s = run.suites.find((x) => x.name === suite)?.context;
+    return s ? withSuiteContext(run.context, s) : run.context;
+  };
+  const metrics = current.metrics.map((m) => {
+    const base = baseline.metrics.find((b) => b.suite === m.suite && b.name === m.name);
+    return makeMetricResult({
+      suite: m.suite,
+      test: m.test,
+      metric: samplesOf(m),
+      ...(base && {
+        baseline: {
+          metric: samplesOf(base),
+          file: labels.baseline,
+          savedAt: baseline.finishedAt,
+          environmentDiffers: environmentDifferences(contextOf(baseline, m.suite), contextOf(current, m.suite)),
+        },
+      }),
+      decision: { alpha, final: true },
+    });
+  });
+  return finishRun({
+    options: { ...defaultOptions(PROJECT_ROOT), mode: 'compare', profile: current.profile },
+    runId: `compare ${labels.baseline} -> ${labels.current}`,
+    context: current.context,
+    environmentClass: current.environmentClass,
+    startedAt: new Date(current.startedAt),
+    finishedAt: new Date(current.finishedAt),
+    metrics,
+    suites: current.suites.map((s) => ({ ...s, errors: [] })),
+    errors: [],
+  });
+}
+
+/** Merge the results of sharded runs (same commit, different suites) into one run result. */
+export function mergeRuns(runs: readonly RunResult[], runId: string): RunResult {
+  if (runs.length === 0) throw new RangeError('mergeRuns needs at least one run');
+  const first = runs[0]!;
+  const byTime = (f: (r: RunResult) => string, pick: (a: string, b: string) => boolean): string => runs.map(f).reduce((a, b) => (pick(a, b) ? a : b));
+  const errors = runs.flatMap((r) => r.errors.filter((e) => !e.startsWith('no perf suite matched')));
+  const envs = new Set(runs.map((r) => r.environmentClass));
+  if (envs.size > 1) errors.push(`merged runs come from different environments: ${[...envs].join(', ')}`);
+  return finishRun({
+    options: { ...defaultOptions(PROJECT_ROOT), mode: first.mode === 'save' ? 'compare' : first.mode, profile: first.profile },
+    runId,
+    context: first.context,
+    environmentClass: first.environmentClass,
+    startedAt: new Date(byTime((r) => r.startedAt, (a, b) => a < b)),
+    finishedAt: new Date(byTime((r) => r.finishedAt, (a, b) => a > b)),
+    metrics: runs.flatMap((r) => r.metrics),
+    suites: runs.flatMap((r) => r.suites),
+    errors,
+  });
+}

@@ -1,0 +1,86 @@
+// End of a run: counts, exit code (0 pass / 1 regression or budget failure / 2 harness error)
+// and, in save mode, the baseline writes, which a failing run never performs unless forced with
+// a recorded reason.
+import { isFailing } from '../decision/decision.ts';
+import { baselinePath, buildBaseline, checkSavePolicy, writeBaseline } from '../baseline/store.ts';
+import { withSuiteContext } from '../context/suite-context.ts';
+import type { RunContext } from '../context/run-context.ts';
+import { countStatuses, RUN_RESULT_SCHEMA_VERSION, type BaselineWrite, type MetricResult, type RunResult, type SuiteResult } from '../metrics/run-result.ts';
+import type { HarnessOptions } from '../options.ts';
+
+export interface FinishRunInput {
+  options: HarnessOptions;
+  runId: string;
+  context: RunContext;
+  environmentClass: string;
+  startedAt: Date;
+  finishedAt: Date;
+  metrics: MetricResult[];
+  suites: SuiteResult[];
+  errors: string[];
+}
+
+export function exitCodeOf(metrics: readonly MetricResult[], suites: readonly SuiteResult[], errors: readonly string[]): 0 | 1 | 2 {
+  if (errors.length > 0 || suites.some((s) => s.errors.length > 0)) return 2;
+  return metrics.some((m) => isFailing(m.decision)) ? 1 : 0;
+}
+
+export function finishRun(input: FinishRunInput): RunResult {
+  const { options, metrics, suites } = input;
+  const errors = [...input.errors];
+  const seen = new Map<string, string>();
+  for (const m of metrics) {
+    const key = `${m.suite} › ${m.name}`;
+    const other = seen.get(key);
+    if (other !== undefined) errors.push(`metric "${key}" is recorded by two tests ("${other}" and "${m.test}"): give each its own name`);
+    seen.set(key, m.test);
+  }
+  if (suites.length === 0) errors.push(`no perf suite matched${options.filter ? ` --filter ${options.filter}` : ''} (perf-tests/**/*.perf.ts)`);
+  const baselineWrites: BaselineWrite[] = [];
+  if (options.mode === 'save') {
+    const harnessError = errors.length > 0 || suites.some((s) => s.errors.length > 0);
+    const failing = metrics.filter((m) => m.decision.status === 'REGRESSED' || m.decision.status === 'BUDGET-FAIL').map((m) => `${m.suite} › ${m.name}`);
+    const policy = checkSavePolicy({ failingMetrics: failing, force: options.force, ...(options.reason !== undefined && { reason: options.reason }) });
+    const bySuite = new Map<string, MetricResult[]>();
+    for (const m of metrics) bySuite.set(m.suite, [...(bySuite.get(m.suite) ?? []), m]);
+    for (const [suite, ms] of bySuite) {
+      const file = baselinePath(options.baselinesDir, input.environmentClass, suite, options.profile);
+      if (harnessError) {
+        baselineWrites.push({ suite, file, written: false, note: 'the run had harness errors' });
+      } else if (!policy.allowed) {
+        baselineWrites.push({ suite, file, written: false, note: policy.why });
+      } else {
+        const suiteCtx = suites.find((s) => s.name === suite)?.context;
+        const context = suiteCtx ? withSuiteContext(input.context, suiteCtx) : input.context;
+        const baseline = buildBaseline({
+          suite,
+          profile: options.profile,
+          environmentClass: input.environmentClass,
+          context,
+          metrics: ms,
+          savedAt: input.finishedAt,
+          ...(policy.forcedReason !== undefined && { forcedReason: policy.forcedReason }),
+        });
+        writeBaseline(file, baseline);
+        baselineWrites.push({ suite, file, written: true, ...(policy.forcedReason !== undefined && { note: `forced: ${policy.forcedReason}` }) });
+      }
+    }
+  }
+  return {
+    schemaVersion: RUN_RESULT_SCHEMA_VERSION,
+    runId: input.runId,
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+    profile: options.profile,
+    mode: options.mode,
+    ...(options.filter !== undefined && { filter: options.filter }),
+    environmentClass: input.environmentClass,
+    context: input.context,
+    suites,
+    metrics,
+    errors,
+    baselineWrites,
+    counts: countStatuses(metrics),
+    exitCode: exitCodeOf(metrics, suites, errors),
+  };
+}

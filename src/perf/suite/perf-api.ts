@@ -1,0 +1,191 @@
+// The API perf suites call inside vitest tests: measure() a workload, record() exact or
+// externally-timed values, measureMemory() peaks and leak rate. Each call measures, compares
+// with the suite's baseline, re-samples an INCONCLUSIVE timing metric (bounded), and attaches the
+// result to the test for the reporter. Matchers judge the returned result.
+import { TestRunner } from 'vitest';
+import type { RunnerTestCase as Test } from 'vitest';
+import { UserError } from '../../shared/errors.ts';
+import { TimingSampler, type TimingOptions, type Workload } from '../measure/timing.ts';
+import { measureMemory as sampleMemory, type MemoryOptions } from '../measure/memory.ts';
+import type { Budget, Direction, MetricKind, MetricSamples } from '../metrics/metric.ts';
+import type { MetricResult } from '../metrics/run-result.ts';
+import { suiteContext } from '../context/suite-context.ts';
+import { makeMetricResult } from '../decision/metric-result.ts';
+import { sampleAndDecide } from './sample-and-decide.ts';
+import { attachToTest, baselineFor, harnessOptions, suiteOf } from './worker-state.ts';
+
+export interface MeasureOptions extends TimingOptions {
+  /** Report throughput (items per second, higher is better) instead of time per call. */
+  throughput?: { items: number; unit?: string };
+  budget?: Budget;
+  /** Smallest relative change that matters (default 0.05 for timing). */
+  tolerance?: number;
+  /** Overrides applied in the quick profile (`npm run perf -- --quick`). */
+  quick?: TimingOptions;
+}
+
+const QUICK_TIMING: TimingOptions = { warmupMs: 50, minSamples: 8, maxSamples: 20, maxTimeMs: 2_000, targetPrecision: 0.03, minTimeMs: 0 };
+
+function currentTest(api: string): Test {
+  const test = TestRunner.getCurrentTest();
+  if (!test) throw new UserError(`${api}() must be called inside a vitest test (it(...)) of a perf suite`, { fix: 'move the call into an it() block' });
+  return test as Test;
+}
+
+function decisionOptions(final: boolean): { alpha: number; final: boolean; advisoryOnEnvironmentMismatch: boolean; timingAdvisory: boolean } {
+  const o = harnessOptions();
+  return { alpha: o.alpha, final, advisoryOnEnvironmentMismatch: o.advisoryOnEnvironmentMismatch, timingAdvisory: o.timingAdvisory };
+}
+
+/** Quick-profile helper for suites: `perf.quick ? 100 : 10_000`. */
+export const perf = {
+  get quick(): boolean {
+    return harnessOptions().profile === 'quick';
+  },
+  get options() {
+    return harnessOptions();
+  },
+  /** Record model packs, database engine/versions and datasets in the run context. */
+  context: suiteContext,
+};
+
+/** Time a workload (sync or async); one metric in ms per call, or items/s with `throughput`. */
+export async function measure(name: string, fn: Workload, options: MeasureOptions = {}): Promise<MetricResult> {
+  const test = currentTest('measure');
+  const suite = suiteOf(test);
+  const o = harnessOptions();
+  const timing: TimingOptions = { ...options, ...(o.profile === 'quick' ? { ...QUICK_TIMING, ...options.quick } : {}) };
+  const sampler = new TimingSampler(fn, timing);
+  // The unit names the clock, so a wall-clock baseline is never compared with CPU-time samples.
+  const clock = (): 'wall' | 'cpu' => sampler.resolvedClock();
+  const toMetric = (samplesNs: number[]): MetricSamples => ({
+    name,
+    kind: 'timing',
+    ...(options.throughput
+      ? {
+          unit: `${options.throughput.unit ?? 'items/s'}${clock() === 'cpu' ? ' (cpu)' : ''}`,
+          direction: 'higher' as const,
+          samples: samplesNs.map((ns) => (options.throughput!.items * 1e9) / ns),
+        }
+      : { unit: clock() === 'cpu' ? 'cpu ms' : 'ms', direction: 'lower' as const, samples: samplesNs.map((ns) => ns / 1e6) }),
+    ...(options.budget && { budget: options.budget }),
+    ...(options.tolerance !== undefined && { tolerance: options.tolerance }),
+  });
+  const baseline = baselineFor(suite, name);
+  const { result } = await sampleAndDecide({
+    suite,
+    test: test.fullTestName ?? test.name,
+    sampler,
+    toMetric,
+    ...(baseline && { baseline }),
+    decision: decisionOptions(false),
+    maxResampleRounds: o.maxResampleRounds,
+    resampleMaxTimeMs: (timing.maxTimeMs ?? 10_000) * 2,
+  });
+  attachToTest(test, result);
+  return result;
+}
+
+export interface RecordOptions {
+  unit: string;
+  direction: Direction;
+  /** Default `exact`: judged exactly (counts, recall on fixed seeds, agreement, bytes). */
+  kind?: MetricKind;
+  budget?: Budget;
+  tolerance?: number;
+  /**
+   * `budget-only`: shown beside the baseline for information, judged only by its budget (e.g. a
+   * per-stage breakdown whose total is gated as its own metric).
+   */
+  judge?: 'baseline' | 'budget-only';
+}
+
+/** Record values measured elsewhere: an exact count/ratio, or timing samples taken by the suite. */
+export function record(name: string, values: number | readonly number[], options: RecordOptions): MetricResult {
+  const test = currentTest('record');
+  const suite = suiteOf(test);
+  const samples = typeof values === 'number' ? [values] : [...values];
+  if (samples.length === 0 || samples.some((v) => !Number.isFinite(v))) {
+    throw new UserError(`record("${name}") needs finite values, got ${JSON.stringify(values)}`, { fix: 'check the value the suite computed' });
+  }
+  const metric: MetricSamples = {
+    name,
+    unit: options.unit,
+    direction: options.direction,
+    kind: options.kind ?? 'exact',
+    samples,
+    ...(options.budget && { budget: options.budget }),
+    ...(options.tolerance !== undefined && { tolerance: options.tolerance }),
+    ...(options.judge && { judge: options.judge }),
+  };
+  const baseline = baselineFor(suite, name);
+  const result = makeMetricResult({ suite, test: test.fullTestName ?? test.name, metric, ...(baseline && { baseline }), decision: decisionOptions(true) });
+  attachToTest(test, result);
+  return result;
+}
+
+export interface MemoryMeasureOptions extends MemoryOptions {
+  budgets?: { rssPeakMb?: number; heapPeakMb?: number; leakMbPerMin?: number };
+  /** Tolerance of the peak metrics (default 0.2: RSS depends on the process's history). */
+  tolerance?: number;
+}
+
+/**
+ * Three metrics: `<name> rss peak` and `<name> heap peak` (MB per iteration) and `<name> leak`
+ * (MB/min: growth of the post-GC heap per iteration scaled by the iteration time, one sample per
+ * iteration; its budget is checked on the median, robust to a GC hiccup; the OLS slope of the
+ * post-GC heap and its CI are in `measurement.leakSlope`). Fast workloads are batched so one
+ * iteration lasts >= 20 ms.
+ */
+export async function measureMemory(name: string, fn: () => unknown, options: MemoryMeasureOptions = {}): Promise<MetricResult[]> {
+  const test = currentTest('measureMemory');
+  const suite = suiteOf(test);
+  const iterations = options.iterations ?? (harnessOptions().profile === 'quick' ? 10 : 30);
+  const mem = await sampleMemory(fn, { ...options, iterations });
+  const mb = (b: number): number => b / 2 ** 20;
+  const perMinute = 60_000 / Math.max(mem.medianIterationMs, 1e-6);
+  const deltas = mem.postGcHeapBytes.slice(1).map((v, i) => (mb(v - mem.postGcHeapBytes[i]!) * perMinute));
+  const specs: Array<{ metric: MetricSamples; leak?: boolean }> = [
+    { metric: { name: `${name} rss peak`, unit: 'MB', direction: 'lower', kind: 'timing', samples: mem.rssPeakBytes.map(mb), ...(options.budgets?.rssPeakMb !== undefined && { budget: { max: options.budgets.rssPeakMb, statistic: 'max' } }) } },
+    { metric: { name: `${name} heap peak`, unit: 'MB', direction: 'lower', kind: 'timing', samples: mem.heapPeakBytes.map(mb), ...(options.budgets?.heapPeakMb !== undefined && { budget: { max: options.budgets.heapPeakMb, statistic: 'max' } }) } },
+    {
+      metric: {
+        name: `${name} leak`,
+        unit: 'MB/min',
+        direction: 'lower',
+        kind: 'timing',
+        judge: 'budget-only',
+        samples: deltas,
+        ...(options.budgets?.leakMbPerMin !== undefined && { budget: { max: options.budgets.leakMbPerMin, statistic: 'median' } }),
+      },
+      leak: true,
+    },
+  ];
+  const results: MetricResult[] = [];
+  for (const { metric, leak } of specs) {
+    // Peaks are one process-wide reading per iteration: runs differ more than iterations do.
+    metric.tolerance = options.tolerance ?? 0.2;
+    const baseline = baselineFor(suite, metric.name);
+    const result = makeMetricResult({
+      suite,
+      test: test.fullTestName ?? test.name,
+      metric,
+      ...(baseline && { baseline }),
+      decision: decisionOptions(true),
+      ...(leak && {
+        measurement: {
+          iterationsPerSample: mem.callsPerIteration,
+          leakSlope: {
+            slope: mb(mem.leakPerIteration.slope) * perMinute,
+            lower: mb(mem.leakPerIteration.lower) * perMinute,
+            upper: mb(mem.leakPerIteration.upper) * perMinute,
+            unit: 'MB/min',
+          },
+        },
+      }),
+    });
+    attachToTest(test, result);
+    results.push(result);
+  }
+  return results;
+}
