@@ -5,3 +5,5 @@ export * from './rng.ts';
 export * from './bootstrap.ts';
 export * from './mann-whitney.ts';
 export * from './regression.ts';
+export * from './paired.ts';
+export * from './multiple.ts';
