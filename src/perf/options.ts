@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../shared/errors.ts';
 import type { BaselineMode } from './baseline/store.ts';
 import type { Profile } from './baseline/schema.ts';
+import type { PAdjust } from './decision/multiplicity.ts';
 
 export interface HarnessOptions {
   /** Id of this run: reports/<runId>/ (profiles are written there by the workers). */
@@ -21,6 +22,8 @@ export interface HarnessOptions {
   reportsDir: string;
   /** Significance level of every comparison. */
   alpha: number;
+  /** Correction of the run's timing p-values for multiple comparisons (default bh). */
+  pAdjust: PAdjust;
   /** Bounded re-sampling of INCONCLUSIVE timing metrics (rounds, each doubling n). */
   maxResampleRounds: number;
   /** Comparisons against a baseline from a different environment are advisory (default true). */
@@ -59,6 +62,7 @@ export function defaultOptions(projectRoot: string): HarnessOptions {
     baselinesDir: path.join(projectRoot, 'baselines'),
     reportsDir: path.join(projectRoot, 'reports'),
     alpha: 0.01,
+    pAdjust: 'bh',
     maxResampleRounds: 2,
     advisoryOnEnvironmentMismatch: true,
     timingAdvisory: false,
@@ -80,6 +84,7 @@ export const PERF_USAGE = `usage: npm run perf -- [options]
   --strict                 a missing baseline is an error (exit 2) instead of NEW
   --env-mismatch fail      make comparisons against another environment's baseline binding
   --timing-advisory        timing budgets/regressions are reported, not failed (exact stay binding)
+  --p-adjust <method>      correction of the run's timing p-values: bh (default), holm or none
   --cpu-prof               write a .cpuprofile per suite into <reports>/profiles/
   --heap-snapshot          write a .heapsnapshot per suite into <reports>/profiles/ (memlab)
   --shard <i/n>            run the i-th of n shards of the suites (merge: truthgraph perf merge)
@@ -107,6 +112,11 @@ export function resolveOptions(argv: readonly string[], env: NodeJS.ProcessEnv, 
     o.advisoryOnEnvironmentMismatch = v === 'advisory';
   }
   if (values['timing-advisory']) o.timingAdvisory = true;
+  if (values['p-adjust'] !== undefined) {
+    const v = values['p-adjust'];
+    if (v !== 'bh' && v !== 'holm' && v !== 'none') throw new UserError(`--p-adjust must be bh, holm or none, got ${v}`, { fix: PERF_USAGE });
+    o.pAdjust = v;
+  }
   if (values['cpu-prof']) o.cpuProfile = true;
   if (values.shard !== undefined) {
     if (!/^\d+\/\d+$/.test(values.shard)) throw new UserError(`--shard must look like 1/3, got ${values.shard}`, { fix: PERF_USAGE });
@@ -142,6 +152,7 @@ function parsePerfArgs(argv: readonly string[]) {
       strict: { type: 'boolean' },
       'env-mismatch': { type: 'string' },
       'timing-advisory': { type: 'boolean' },
+      'p-adjust': { type: 'string' },
       'cpu-prof': { type: 'boolean' },
       'heap-snapshot': { type: 'boolean' },
       shard: { type: 'string' },

@@ -11,8 +11,10 @@ export interface Evidence {
   /** Bootstrap CI of the ratio of medians. */
   ratioCi?: [number, number];
   confidence?: number;
-  /** Two-sided Mann-Whitney U p-value. */
+  /** Two-sided p-value of "no change" (Mann-Whitney U against a stored baseline). */
   pValue?: number;
+  /** `pValue` adjusted across the run's timing comparisons (see multiplicity.ts). */
+  pAdjusted?: number;
   n: { current: number; baseline?: number };
   /** Minimum detectable effect (relative, 80% power at alpha) given the noise and n. */
   mde?: number;
@@ -31,6 +33,8 @@ export interface Decision {
   needsMoreSamples: boolean;
   evidence: Evidence;
   warnings: string[];
+  /** Set by the run-level correction: its method and family size, and the verdict before it. */
+  multipleComparisons?: { method: 'holm' | 'bh'; family: number; status: Status; significant: boolean; warnings: string[] };
 }
 
 /** Statuses that fail a run (exit code 1) unless advisory. */

@@ -40,6 +40,13 @@ export function formatP(p: number | undefined): string {
   return p < 0.001 ? 'p<0.001' : `p=${p.toFixed(3)}`;
 }
 
+/** The p-value and, when the run corrected for multiple comparisons, the adjusted one. */
+export function formatPs(e: { pValue?: number; pAdjusted?: number }): string {
+  const p = formatP(e.pValue);
+  if (e.pAdjusted === undefined) return p;
+  return `${p} adj ${e.pAdjusted < 0.001 ? '<0.001' : e.pAdjusted.toFixed(3)}`;
+}
+
 export function metricKey(m: Pick<MetricResult, 'suite' | 'name'>): string {
   return `${m.suite} › ${m.name}`;
 }

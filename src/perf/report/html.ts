@@ -2,7 +2,7 @@
 // an overview chart of every change with its CI against the tolerance band, then per metric the
 // baseline and current sample distributions on a shared axis. Pure: returns text.
 import { quantile } from '../stats/descriptive.ts';
-import { byImportance, formatChange, formatCi, formatNumber, formatP, formatPercent, metricKey, statusLabel } from './format.ts';
+import { byImportance, formatChange, formatCi, formatNumber, formatPs, formatPercent, metricKey, statusLabel } from './format.ts';
 import { footnotes } from './terminal.ts';
 import type { MetricResult, RunResult } from '../metrics/run-result.ts';
 
@@ -40,7 +40,7 @@ function overviewChart(metrics: MetricResult[]): string {
     parts.push(`<text x="${left - 8}" y="${y + 4}" text-anchor="end" class="label">${esc(metricKey(m))}</text>`);
     if (e.ratioCi) parts.push(`<line x1="${f(x(e.ratioCi[0] - 1))}" y1="${y}" x2="${f(x(e.ratioCi[1] - 1))}" y2="${y}" stroke="${COLOR[m.decision.status]}" stroke-width="2"/>`);
     parts.push(
-      `<circle cx="${f(x(e.ratio! - 1))}" cy="${y}" r="5" fill="${COLOR[m.decision.status]}"><title>${esc(`${statusLabel(m)} ${formatChange(m)} ${formatCi(m)} ${formatP(e.pValue)}`)}</title></circle>`,
+      `<circle cx="${f(x(e.ratio! - 1))}" cy="${y}" r="5" fill="${COLOR[m.decision.status]}"><title>${esc(`${statusLabel(m)} ${formatChange(m)} ${formatCi(m)} ${formatPs(e)}`)}</title></circle>`,
     );
   });
   return `<svg class="chart overview" role="img" aria-label="change per metric" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${parts.join('')}</svg>`;
@@ -102,7 +102,7 @@ export function renderHtml(run: RunResult): string {
   const rows = metrics
     .map((m) => {
       const e = m.decision.evidence;
-      return `<tr><td><span class="badge" style="background:${COLOR[m.decision.status]}">${esc(statusLabel(m))}</span></td><td>${esc(metricKey(m))}</td><td class="num">${esc(formatNumber(e.baseline))}</td><td class="num">${esc(formatNumber(e.current))}</td><td>${esc(m.unit)}</td><td class="num">${esc(formatChange(m))}</td><td>${esc(formatCi(m))}</td><td>${esc(formatP(e.pValue))}</td><td class="num">${e.mde !== undefined ? esc(formatPercent(e.mde, false)) : ''}</td><td>${(refs.get(m) ?? []).map((n) => `<a href="#note-${n}">[${n}]</a>`).join('')}</td></tr>`;
+      return `<tr><td><span class="badge" style="background:${COLOR[m.decision.status]}">${esc(statusLabel(m))}</span></td><td>${esc(metricKey(m))}</td><td class="num">${esc(formatNumber(e.baseline))}</td><td class="num">${esc(formatNumber(e.current))}</td><td>${esc(m.unit)}</td><td class="num">${esc(formatChange(m))}</td><td>${esc(formatCi(m))}</td><td>${esc(formatPs(e))}</td><td class="num">${e.mde !== undefined ? esc(formatPercent(e.mde, false)) : ''}</td><td>${(refs.get(m) ?? []).map((n) => `<a href="#note-${n}">[${n}]</a>`).join('')}</td></tr>`;
     })
     .join('\n');
   const sections = metrics

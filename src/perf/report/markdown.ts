@@ -1,6 +1,6 @@
 // summary.md for a PR comment or the GitHub job summary: the verdict and a table of changes
 // first, every metric and the run context folded in <details>. Pure: returns text.
-import { byImportance, formatChange, formatCi, formatNumber, formatP, formatPercent, metricKey, statusLabel } from './format.ts';
+import { byImportance, formatChange, formatCi, formatNumber, formatPs, formatPercent, metricKey, statusLabel } from './format.ts';
 import { footnotes } from './terminal.ts';
 import type { MetricResult, RunResult } from '../metrics/run-result.ts';
 
@@ -9,7 +9,7 @@ const esc = (s: string): string => s.replace(/\|/g, '\\|');
 
 function row(m: MetricResult, refs: number[]): string {
   const e = m.decision.evidence;
-  return `| ${ICON[m.decision.status] ?? ''} ${statusLabel(m)} | ${esc(metricKey(m))} | ${formatNumber(e.baseline)} | ${formatNumber(e.current)} | ${m.unit} | ${formatChange(m)} | ${formatCi(m)} | ${formatP(e.pValue)} | ${e.mde !== undefined ? formatPercent(e.mde, false) : ''} | ${refs.map((n) => `[${n}]`).join('')} |`;
+  return `| ${ICON[m.decision.status] ?? ''} ${statusLabel(m)} | ${esc(metricKey(m))} | ${formatNumber(e.baseline)} | ${formatNumber(e.current)} | ${m.unit} | ${formatChange(m)} | ${formatCi(m)} | ${formatPs(e)} | ${e.mde !== undefined ? formatPercent(e.mde, false) : ''} | ${refs.map((n) => `[${n}]`).join('')} |`;
 }
 
 const HEADER = ['| status | metric | baseline | current | unit | change | CI | p | MDE | notes |', '|---|---|---:|---:|---|---:|---|---|---:|---|'];
@@ -53,7 +53,7 @@ export function renderSummaryMarkdown(run: RunResult): string {
     '',
     '</details>',
     '',
-    '`~` = not statistically significant (Mann-Whitney U, α=0.01, and the bootstrap CI of the median ratio); MDE = minimum detectable effect at 80% power.',
+    '`~` = not statistically significant (Mann-Whitney U, α=0.01, and the bootstrap CI of the median ratio); `adj` = the p-value adjusted across the run\'s timing comparisons (Benjamini-Hochberg unless `--p-adjust`); MDE = minimum detectable effect at 80% power.',
     '',
   );
   return out.join('\n');

@@ -1,6 +1,6 @@
 // Terminal table (benchstat style): `~` marks a change that is not significant, warnings become
 // numbered footnotes beside the number they qualify. Pure: returns text.
-import { byImportance, formatChange, formatCi, formatNumber, formatP, formatPercent, metricKey, statusLabel } from './format.ts';
+import { byImportance, formatChange, formatCi, formatNumber, formatPs, formatPercent, metricKey, statusLabel } from './format.ts';
 import type { MetricResult, RunResult } from '../metrics/run-result.ts';
 
 function table(rows: string[][]): string {
@@ -38,7 +38,7 @@ export function renderTerminal(run: RunResult): string {
       formatNumber(e.current),
       formatChange(m),
       formatCi(m),
-      formatP(e.pValue),
+      formatPs(e),
       e.mde !== undefined ? formatPercent(e.mde, false) : '',
       m.unit,
       (refs.get(m) ?? []).map((n) => `[${n}]`).join(''),
@@ -59,6 +59,6 @@ export function renderTerminal(run: RunResult): string {
     `${c.REGRESSED} regressed, ${c['BUDGET-FAIL']} budget-fail, ${c.INCONCLUSIVE} inconclusive, ${c.IMPROVED} improved, ${c.NEW} new, ${c.PASS} pass` +
       `  -> exit ${run.exitCode} (${run.exitCode === 0 ? 'pass' : run.exitCode === 1 ? 'regression or budget failure' : 'harness error'})`,
   );
-  lines.push('~ = change not statistically significant; MDE = minimum detectable effect (99% level, 80% power)');
+  lines.push('~ = change not statistically significant; adj = p-value adjusted across the run\'s timing comparisons; MDE = minimum detectable effect (99% level, 80% power)');
   return lines.join('\n') + '\n';
 }

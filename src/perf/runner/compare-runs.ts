@@ -44,7 +44,7 @@ export function compareRuns(baseline: RunResult, current: RunResult, labels: { b
     });
   });
   return finishRun({
-    options: { ...defaultOptions(PROJECT_ROOT), mode: 'compare', profile: current.profile },
+    options: { ...defaultOptions(PROJECT_ROOT), mode: 'compare', profile: current.profile, alpha },
     runId: `compare ${labels.baseline} -> ${labels.current}`,
     context: current.context,
     environmentClass: current.environmentClass,

@@ -2,6 +2,7 @@
 // and, in save mode, the baseline writes, which a failing run never performs unless forced with
 // a recorded reason.
 import { isFailing } from '../decision/decision.ts';
+import { applyMultipleComparisons } from '../decision/multiplicity.ts';
 import { baselinePath, buildBaseline, checkSavePolicy, writeBaseline } from '../baseline/store.ts';
 import { withSuiteContext } from '../context/suite-context.ts';
 import type { RunContext } from '../context/run-context.ts';
@@ -26,7 +27,9 @@ export function exitCodeOf(metrics: readonly MetricResult[], suites: readonly Su
 }
 
 export function finishRun(input: FinishRunInput): RunResult {
-  const { options, metrics, suites } = input;
+  const { options, suites } = input;
+  // Verdicts are final only once the run's timing p-values are corrected together.
+  const metrics = applyMultipleComparisons(input.metrics, options.pAdjust, options.alpha);
   const errors = [...input.errors];
   const seen = new Map<string, string>();
   for (const m of metrics) {

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import * as core from '@actions/core';
 import { renderSummaryMarkdown } from '../report/markdown.ts';
-import { formatChange, formatCi, formatNumber, formatP } from '../report/format.ts';
+import { formatChange, formatCi, formatNumber, formatPs } from '../report/format.ts';
 import type { RunResult } from '../metrics/run-result.ts';
 import type { WrittenReports } from '../report/writer.ts';
 
@@ -12,7 +12,7 @@ export async function publishToGithub(run: RunResult, reports?: Pick<WrittenRepo
   let annotations = 0;
   for (const m of run.metrics) {
     const e = m.decision.evidence;
-    const text = `${m.name}: ${m.decision.status}${m.decision.advisory ? ' (advisory)' : ''} — ${formatNumber(e.baseline)} -> ${formatNumber(e.current)} ${m.unit} ${formatChange(m)} ${formatCi(m)} ${formatP(e.pValue)}`;
+    const text = `${m.name}: ${m.decision.status}${m.decision.advisory ? ' (advisory)' : ''} — ${formatNumber(e.baseline)} -> ${formatNumber(e.current)} ${m.unit} ${formatChange(m)} ${formatCi(m)} ${formatPs(e)}`;
     const suite = run.suites.find((s) => s.name === m.suite);
     const props = { title: `perf ${m.suite}`, ...(suite && { file: suite.file }) };
     if ((m.decision.status === 'REGRESSED' || m.decision.status === 'BUDGET-FAIL') && !m.decision.advisory) {

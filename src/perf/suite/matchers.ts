@@ -2,7 +2,7 @@
 // Failure messages carry the evidence and start with "[perf]" so the reporter can tell a metric
 // verdict (exit 1) from a harness error (exit 2).
 import { expect } from 'vitest';
-import { formatChange, formatCi, formatNumber, formatP } from '../report/format.ts';
+import { formatChange, formatCi, formatNumber, formatPs } from '../report/format.ts';
 import type { MetricResult } from '../metrics/run-result.ts';
 
 import { MATCHER_PREFIX } from './matchers-prefix.ts';
@@ -21,7 +21,7 @@ function list(received: unknown): MetricResult[] {
 function evidence(m: MetricResult): string {
   const e = m.decision.evidence;
   const parts = [`${m.suite} › ${m.name}: ${m.decision.status}${m.decision.advisory ? ' (advisory)' : ''}`, `current ${formatNumber(e.current)} ${m.unit}`];
-  if (e.baseline !== undefined) parts.push(`baseline ${formatNumber(e.baseline)} ${m.unit}`, `change ${formatChange(m)} CI ${formatCi(m)} ${formatP(e.pValue)} n=${e.n.current}/${e.n.baseline}`);
+  if (e.baseline !== undefined) parts.push(`baseline ${formatNumber(e.baseline)} ${m.unit}`, `change ${formatChange(m)} CI ${formatCi(m)} ${formatPs(e)} n=${e.n.current}/${e.n.baseline}`);
   if (e.budget) parts.push(`budget ${e.budget.statistic} ${formatNumber(e.budget.value)} vs ${e.budget.min !== undefined ? `>= ${e.budget.min}` : ''}${e.budget.max !== undefined ? `<= ${e.budget.max}` : ''}`);
   if (m.decision.warnings.length) parts.push(`warnings: ${m.decision.warnings.join('; ')}`);
   return parts.join(', ');
