@@ -105,7 +105,9 @@ for (const variant of VARIANTS) {
             const preds = await nli.classify(agreementSet);
             const agree = preds.filter((p, i) => p.label === referenceLabels[i]).length;
             const percent = (100 * agree) / preds.length;
-            const drift = preds.reduce((s, p, i) => s + nli.labels.reduce((t, l) => t + Math.abs(p.probabilities[l]! - referenceProbabilities[i]![l]!), 0), 0) / (preds.length * nli.labels.length);
+            const absDiff = (p: (typeof preds)[number], i: number) =>
+              nli.labels.reduce((t, l) => t + Math.abs(p.probabilities[l]! - referenceProbabilities[i]![l]!), 0);
+            const drift = preds.reduce((s, p, i) => s + absDiff(p, i), 0) / (preds.length * nli.labels.length);
             const path = `${variant} b${batchSize}${batchSize > 1 ? " bucketed" : ""}`;
             agreement.push({ path, agree, total: preds.length, percent, meanProbabilityDrift: drift });
             const name = `nli ${path} label agreement vs fp32 b1${synthetic ? ' (synthetic pack)' : ''}`;

@@ -51,7 +51,8 @@ async function repetition(name: string, slowdown: number): Promise<MetricResult>
 }
 
 const figures: Record<string, unknown> = { reps: REPS, startedAt: new Date().toISOString() };
-const tally = (rs: MetricResult[]): Record<string, number> => rs.reduce<Record<string, number>>((t, r) => ({ ...t, [r.decision.status]: (t[r.decision.status] ?? 0) + 1 }), {});
+const tally = (rs: MetricResult[]): Record<string, number> =>
+  rs.reduce<Record<string, number>>((t, r) => ({ ...t, [r.decision.status]: (t[r.decision.status] ?? 0) + 1 }), {});
 
 function writeFigures(): void {
   const file = path.join(PROJECT_ROOT, 'reports', 'selftest.json');

@@ -88,7 +88,12 @@ function toVerificationRow(r: Record<string, unknown>): VerificationRow {
     verdict: r.verdict as VerificationRow['verdict'],
     confidence: r.confidence as number,
     scores: { entailment: r.entailment_score as number, neutral: r.neutral_score as number, contradiction: r.contradiction_score as number },
-    counts: { evidence: r.evidence_count as number, supporting: r.supporting_count as number, refuting: r.refuting_count as number, neutral: r.neutral_count as number },
+    counts: {
+      evidence: r.evidence_count as number,
+      supporting: r.supporting_count as number,
+      refuting: r.refuting_count as number,
+      neutral: r.neutral_count as number,
+    },
     pipelineVersion: r.pipeline_version as string,
     retrievalMethod: r.retrieval_method as string,
     timings: r.timings as Record<string, number>,

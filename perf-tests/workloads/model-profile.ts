@@ -118,7 +118,15 @@ const peakRss = () => Math.round((process.resourceUsage().maxRSS * 1024) / 1e6);
 async function profileService(
   service: 'embeddings' | 'nli',
   o: ProfileOptions,
-  open: (variant: Variant, batchSize: number) => Promise<{ run: (n: LengthClass) => Promise<{ encoded: Encoded[]; seconds: number; chars: number }>; modelPath: string; padId: number; maxBatchTokens: number; packId: string; synthetic: boolean; dispose: () => Promise<void> }>,
+  open: (variant: Variant, batchSize: number) => Promise<{
+    run: (n: LengthClass) => Promise<{ encoded: Encoded[]; seconds: number; chars: number }>;
+    modelPath: string;
+    padId: number;
+    maxBatchTokens: number;
+    packId: string;
+    synthetic: boolean;
+    dispose: () => Promise<void>;
+  }>,
 ): Promise<ProfileRow[]> {
   const rows: ProfileRow[] = [];
   for (const variant of o.variants) {

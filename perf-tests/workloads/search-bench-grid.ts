@@ -68,7 +68,10 @@ export async function runSearchGrid(
     for (const s of spec.searches) {
       const search = { ...s.options, k, modelId } as SearchOptions;
       const all: number[] = [];
-      const row: GridRow = { label: s.label, index: spec.index, options: search, passesP50Ms: [], passesP95Ms: [], pooledP50Ms: 0, pooledP95Ms: 0, minMs: 0, recallAtK: 0, roundTripsPerQuery: 0 };
+      const row: GridRow = {
+        label: s.label, index: spec.index, options: search,
+        passesP50Ms: [], passesP95Ms: [], pooledP50Ms: 0, pooledP95Ms: 0, minMs: 0, recallAtK: 0, roundTripsPerQuery: 0,
+      };
       for (let p = 0; p < passes; p++) {
         const r = await benchSearch(db, queries, search, { exactIds });
         row.passesP50Ms.push(r.p50Ms);
@@ -113,7 +116,10 @@ export async function runDbBench(argv: readonly string[], io: { out: (line: stri
     const queries = [...(await embedder.embed(claims)), ...Array.from({ length: 75 }, (_, i) => ec.vectors[(i * 131) % size]!)];
     const model = modelRefFromPack(embedder.pack);
     db = await openEphemeralDatabase();
-    const items = ec.corpus.items.map((e, i) => ({ evidence: { id: e.id, content: e.content, source: e.source, url: e.url, category: e.category }, embedding: ec.vectors[i]! }));
+    const items = ec.corpus.items.map((e, i) => ({
+      evidence: { id: e.id, content: e.content, source: e.source, url: e.url, category: e.category },
+      embedding: ec.vectors[i]!,
+    }));
     // Into an empty table, per-row index upkeep first, then the bulk mode (indexes rebuilt at the end).
     for (const bulk of [false, true]) {
       if (bulk) await truncateAll(db);

@@ -3,13 +3,9 @@
 import { Command, CommanderError } from 'commander';
 import { formatError, isUserError } from '../shared/errors.ts';
 import type { CliIo } from '../shared/io.ts';
+import type { CommandContext } from './command-context.ts';
 import { commandGroups } from './commands/index.ts';
 
-export interface CommandContext {
-  io: CliIo;
-  /** Set by an action to choose the exit code (default 0). */
-  setExitCode: (code: number) => void;
-}
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode = 0;

@@ -7,9 +7,9 @@ import { embeddedServer, readEmbeddedStatus, spawnEmbeddedServer, stopEmbeddedSe
 import { countEvidence } from '../../truthgraph/db/repositories/evidence.ts';
 import { UserError } from '../../shared/errors.ts';
 import { listVectorIndexes } from '../../truthgraph/search/indexes.ts';
-import type { CommandContext } from '../main.ts';
+import type { CommandContext } from '../command-context.ts';
 import { addDbFlags, dbConfigFrom, type DbFlags } from './db-flags.ts';
-import type { RegisterCommands } from './index.ts';
+import type { RegisterCommands } from '../command-context.ts';
 
 type Flags = DbFlags & { json?: boolean; yes?: boolean };
 

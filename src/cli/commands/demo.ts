@@ -6,7 +6,7 @@ import { loadSampleDataset } from '../../truthgraph/pipeline/datasets.ts';
 import { loadDatasetEvidence } from '../../truthgraph/pipeline/demo.ts';
 import { openPipeline } from '../../truthgraph/pipeline/runtime.ts';
 import { summariseRun } from '../../truthgraph/pipeline/summary.ts';
-import type { RegisterCommands } from './index.ts';
+import type { RegisterCommands } from '../command-context.ts';
 import { addRuntimeFlags, runtimeConfigFrom, verifyOptionsFromFlags, type VerifyFlags } from './verify.ts';
 import { formatSummary } from './verify-render.ts';
 

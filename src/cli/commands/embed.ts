@@ -1,8 +1,8 @@
 // `truthgraph embed "text" ... [--json]`: embeddings with the pack that made them.
 import type { Command } from 'commander';
 import { loadEmbedder } from '../../truthgraph/embedding/embedder.ts';
-import type { CommandContext } from '../main.ts';
-import type { RegisterCommands } from './index.ts';
+import type { CommandContext } from '../command-context.ts';
+import type { RegisterCommands } from '../command-context.ts';
 import { addServiceFlags, packJson, packLine, serviceOptions, withOptions, type ServiceFlags } from './model-flags.ts';
 
 export const register: RegisterCommands = (program: Command, ctx: CommandContext) => {

@@ -1,6 +1,5 @@
 // Every command group of the CLI. Add a group by appending its register function here.
-import type { Command } from 'commander';
-import type { CommandContext } from '../main.ts';
+import type { RegisterCommands } from '../command-context.ts';
 import { register as registerModels } from './models.ts';
 import { register as registerEmbed } from './embed.ts';
 import { register as registerNli } from './nli.ts';
@@ -12,6 +11,8 @@ import { register as registerIngest } from './ingest.ts';
 import { register as registerSearch } from './search.ts';
 import { register as registerPerf } from './perf.ts';
 
-export type RegisterCommands = (program: Command, ctx: CommandContext) => void;
 
-export const commandGroups: RegisterCommands[] = [registerModels, registerEmbed, registerNli, registerProfile, registerDb, registerIngest, registerSearch, registerVerify, registerDemo, registerPerf];
+export const commandGroups: RegisterCommands[] = [
+  registerModels, registerEmbed, registerNli, registerProfile, registerDb,
+  registerIngest, registerSearch, registerVerify, registerDemo, registerPerf,
+];

@@ -7,9 +7,9 @@ import { ingestEvidence, type IngestReport } from '../../truthgraph/db/repositor
 import { modelRefFromPack } from '../../truthgraph/db/repositories/embeddings.ts';
 import { readEvidenceFile } from '../../truthgraph/corpus/evidence-file.ts';
 import { loadEmbedder } from '../../truthgraph/embedding/embedder.ts';
-import type { CommandContext } from '../main.ts';
+import type { CommandContext } from '../command-context.ts';
 import { addDbFlags, dbConfigFrom, engineJson, type DbFlags } from './db-flags.ts';
-import type { RegisterCommands } from './index.ts';
+import type { RegisterCommands } from '../command-context.ts';
 import { addServiceFlags, intFlag, packJson, serviceOptions, withOptions, type ServiceFlags } from './model-flags.ts';
 
 type Flags = DbFlags & ServiceFlags & { chunkSize?: string; embed: boolean };

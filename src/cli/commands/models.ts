@@ -5,8 +5,8 @@ import { buildSyntheticPack } from '../../truthgraph/models/build.ts';
 import { DEFAULT_HUB_URL, downloadHubPack } from '../../truthgraph/models/download.ts';
 import { listPacks } from '../../truthgraph/models/pack.ts';
 import { SYNTHETIC_SPECS } from '../../truthgraph/models/spec.ts';
-import type { CommandContext } from '../main.ts';
-import type { RegisterCommands } from './index.ts';
+import type { CommandContext } from '../command-context.ts';
+import type { RegisterCommands } from '../command-context.ts';
 
 export const register: RegisterCommands = (program: Command, ctx: CommandContext) => {
   const { io } = ctx;

@@ -1,8 +1,8 @@
 // `truthgraph nli --premise P --hypothesis H [--json]`: one NLI prediction with the pack used.
 import type { Command } from 'commander';
 import { loadNli } from '../../truthgraph/nli/nli.ts';
-import type { CommandContext } from '../main.ts';
-import type { RegisterCommands } from './index.ts';
+import type { CommandContext } from '../command-context.ts';
+import type { RegisterCommands } from '../command-context.ts';
 import { addServiceFlags, packJson, packLine, serviceOptions, withOptions, type ServiceFlags } from './model-flags.ts';
 
 export const register: RegisterCommands = (program: Command, ctx: CommandContext) => {

@@ -2,7 +2,7 @@
 // Actions. (`npm run perf` itself is bin/perf.js, which runs vitest.)
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RegisterCommands } from './index.ts';
+import type { RegisterCommands } from '../command-context.ts';
 import { UserError } from '../../shared/errors.ts';
 import { parseRunResult, type RunResult } from '../../perf/metrics/run-result.ts';
 import { renderTerminal } from '../../perf/report/terminal.ts';

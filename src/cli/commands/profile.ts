@@ -5,8 +5,8 @@ import { defaultCacheDir } from '../../shared/paths.ts';
 import { UserError } from '../../shared/errors.ts';
 import { LENGTH_CLASSES, profileEmbeddings, profileNli, type LengthClass, type ProfileRow } from '../../../perf-tests/workloads/model-profile.ts';
 import { VARIANTS, type Variant } from '../../truthgraph/models/spec.ts';
-import type { CommandContext } from '../main.ts';
-import type { RegisterCommands } from './index.ts';
+import type { CommandContext } from '../command-context.ts';
+import type { RegisterCommands } from '../command-context.ts';
 import { intFlag } from './model-flags.ts';
 
 const DEFAULT_BATCHES = { embeddings: [8, 16, 32, 64, 128], nli: [1, 4, 8, 16, 32] };

@@ -7,9 +7,9 @@ import { UserError } from '../../shared/errors.ts';
 import { hybridSearch } from '../../truthgraph/search/hybrid.ts';
 import { ensureVectorIndex, type IndexSpec } from '../../truthgraph/search/indexes.ts';
 import { DEFAULT_EF_SEARCH, search } from '../../truthgraph/search/vector-search.ts';
-import type { CommandContext } from '../main.ts';
+import type { CommandContext } from '../command-context.ts';
 import { addDbFlags, dbConfigFrom, engineJson, type DbFlags } from './db-flags.ts';
-import type { RegisterCommands } from './index.ts';
+import type { RegisterCommands } from '../command-context.ts';
 import { addServiceFlags, intFlag, packJson, serviceOptions, withOptions, type ServiceFlags } from './model-flags.ts';
 
 type Flags = DbFlags & ServiceFlags & {

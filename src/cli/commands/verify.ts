@@ -13,8 +13,8 @@ import { addDbFlags, dbConfigFrom, type DbFlags } from './db-flags.ts';
 import { intFlag } from './model-flags.ts';
 import { summariseRun } from '../../truthgraph/pipeline/summary.ts';
 import { RETRIEVAL_MODES } from '../../truthgraph/pipeline/types.ts';
-import type { CommandContext } from '../main.ts';
-import type { RegisterCommands } from './index.ts';
+import type { CommandContext } from '../command-context.ts';
+import type { RegisterCommands } from '../command-context.ts';
 import type { VariantChoice } from '../../truthgraph/models/spec.ts';
 import { formatResult, formatSummary } from './verify-render.ts';
 

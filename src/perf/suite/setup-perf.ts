@@ -12,7 +12,7 @@ const dir = path.join(options.reportsDir, options.runId ?? 'unnamed-run', 'profi
 let suite = 'suite';
 
 if (options.cpuProfile || options.heapSnapshot) {
-  beforeAll(async ({}, file) => {
+  beforeAll(async (_context, file) => {
     const filepath = (file as { filepath?: string; file?: { filepath?: string } }).filepath ?? (file as { file?: { filepath?: string } }).file?.filepath ?? 'suite';
     suite = path.basename(filepath).replace(/\.(perf|selftest|test|fixture)\.[cm]?[jt]s$/, '');
     if (options.cpuProfile) await startCpuProfile();

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DATASET_DIR } from '../../shared/paths.ts';
-import { rng } from '../search/synthetic-vectors.ts';
+import { seededRng as rng } from '../../perf/stats/rng.ts';
 
 export const CORPUS_ATTRIBUTION =
   'Derived from "TruthGraph sample datasets", The TruthGraph Contributors, CC BY 4.0 (github.com/brianpaden/truthgraph); recombined by truthgraph-perf.';

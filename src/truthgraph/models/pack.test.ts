@@ -20,7 +20,10 @@ describe('synthetic packs', () => {
     expect(manifest).toMatchObject({ kind: 'nli', synthetic: true, name: 'nli-l6-h768' });
     expect(path.basename(dir)).toBe(manifest.id);
     const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8'));
-    expect(config).toMatchObject({ hidden_size: 768, num_hidden_layers: 6, num_attention_heads: 12, intermediate_size: 3072, vocab_size: 30522, max_position_embeddings: 512, type_vocab_size: 2 });
+    expect(config).toMatchObject({
+      hidden_size: 768, num_hidden_layers: 6, num_attention_heads: 12, intermediate_size: 3072,
+      vocab_size: 30522, max_position_embeddings: 512, type_vocab_size: 2,
+    });
     expect(config.id2label).toEqual({ '0': 'contradiction', '1': 'entailment', '2': 'neutral' });
   });
 

@@ -52,7 +52,8 @@ describe('NLI service', () => {
       try {
         const preds = await m.classify(pairs);
         // DynamicQuantizeLinear picks one activation scale per tensor, i.e. per padded batch, so
-        // int8 probabilities depend a little on the batch; measured: mean drift ~0.03 even at batch 1, labels 23/24 agree (the calibrated synthetic head amplifies quantisation noise).
+        // int8 probabilities depend a little on the batch; measured: mean drift ~0.03 even at batch 1,
+        // labels 23/24 agree (the calibrated synthetic head amplifies quantisation noise).
         let drift = 0;
         preds.forEach((p, i) => nli.labels.forEach((k) => (drift += Math.abs(p.probabilities[k]! - reference[i]!.probabilities[k]!))));
         expect(drift / (preds.length * nli.labels.length)).toBeLessThan(0.06);

@@ -8,6 +8,7 @@ export interface NormalisedClaim {
 
 // C0/C1 control characters other than whitespace, and lone UTF-16 surrogates (broken JS strings,
 // which Postgres would reject). Invalid UTF-8 in files decodes to U+FFFD, which is kept as text.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 

@@ -3,7 +3,7 @@
 import { normalDeviate, seededRng } from '../../perf/stats/rng.ts';
 
 /** mulberry32, the generator the statistics use too: seeded test data and corpora. */
-export const rng = seededRng;
+const rng = seededRng;
 
 export function normalise(v: Float32Array): Float32Array {
   let n = 0;

@@ -137,7 +137,8 @@ export async function searchMany(
   if (queries.length === 0) return [];
   const params = searchParams(queries, options);
   const settings = searchSettings(options);
-  const { rows } = await runWithSettings<{ ord: number; evidence_id: string; similarity: number; content: string; source: string | null; url: string | null; category: string | null }>(
+  type Row = { ord: number; evidence_id: string; similarity: number; content: string; source: string | null; url: string | null; category: string | null };
+  const { rows } = await runWithSettings<Row>(
     db,
     settings,
     searchSql(options.mode),

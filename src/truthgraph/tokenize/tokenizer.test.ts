@@ -62,7 +62,10 @@ describe('batching helpers', () => {
   });
 
   it('pads to the longest item with a prefix mask', () => {
-    const b = padBatch([{ ids: Int32Array.from([101, 7, 102]), typeIds: new Int32Array(3) }, { ids: Int32Array.from([101, 102]), typeIds: new Int32Array(2) }], 0);
+    const b = padBatch(
+      [{ ids: Int32Array.from([101, 7, 102]), typeIds: new Int32Array(3) }, { ids: Int32Array.from([101, 102]), typeIds: new Int32Array(2) }],
+      0,
+    );
     expect(b.seqLen).toBe(3);
     expect(Array.from(b.inputIds, Number)).toEqual([101, 7, 102, 101, 102, 0]);
     expect(Array.from(b.attentionMask, Number)).toEqual([1, 1, 1, 1, 1, 0]);
