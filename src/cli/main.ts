@@ -5,6 +5,7 @@ import { formatError, isUserError } from '../shared/errors.ts';
 import type { CliIo } from '../shared/io.ts';
 import type { CommandContext } from './command-context.ts';
 import { commandGroups } from './commands/index.ts';
+import { checkArgumentLengths } from './text-input.ts';
 
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -17,6 +18,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .showHelpAfterError('(run with --help for usage)');
   for (const register of commandGroups) register(program, ctx);
   try {
+    checkArgumentLengths(argv); // before any command runs, so before any model loads
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {

@@ -7,6 +7,14 @@ export interface CliIo {
   cwd: string;
   /** True when stdout is a terminal: progress bars and colours only then. */
   isTTY: boolean;
+  /** All of stdin as UTF-8 (for inputs given as `-`). */
+  readStdin: () => Promise<string>;
+}
+
+async function readAllStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export function processIo(): CliIo {
@@ -16,6 +24,7 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY),
+    readStdin: readAllStdin,
   };
 }
 
@@ -29,6 +38,7 @@ export function memoryIo(overrides: Partial<CliIo> = {}): CliIo & { out: string[
     env: {},
     cwd: process.cwd(),
     isTTY: false,
+    readStdin: async () => '',
     ...overrides,
     out,
     err,

@@ -4,6 +4,7 @@ import { Database, describeEngine } from '../../truthgraph/db/database.ts';
 import { countEmbeddings, modelRefFromPack } from '../../truthgraph/db/repositories/embeddings.ts';
 import { loadEmbedder } from '../../truthgraph/embedding/embedder.ts';
 import { UserError } from '../../shared/errors.ts';
+import { readTextFile, textOrStdin } from '../text-input.ts';
 import { hybridSearch } from '../../truthgraph/search/hybrid.ts';
 import { ensureVectorIndex, type IndexSpec } from '../../truthgraph/search/indexes.ts';
 import { DEFAULT_EF_SEARCH, search } from '../../truthgraph/search/vector-search.ts';
@@ -13,12 +14,13 @@ import type { RegisterCommands } from '../command-context.ts';
 import { addServiceFlags, intFlag, packJson, serviceOptions, withOptions, type ServiceFlags } from './model-flags.ts';
 
 type Flags = DbFlags & ServiceFlags & {
-  k: string; mode: string; minSimilarity?: string; lists?: string; probes?: string; m?: string; efConstruction?: string; efSearch?: string;
+  file?: string; k: string; mode: string; minSimilarity?: string; lists?: string; probes?: string; m?: string; efConstruction?: string; efSearch?: string;
 };
 const MODES = ['exact', 'ivfflat', 'hnsw', 'hybrid'];
 
 export const register: RegisterCommands = (program: Command, ctx: CommandContext) => {
-  addDbFlags(addServiceFlags(program.command('search').description('search evidence by meaning (cosine) or hybrid with full text').argument('<text>', 'query text')))
+  addDbFlags(addServiceFlags(program.command('search').description('search evidence by meaning (cosine) or hybrid with full text').argument('[text]', 'query text (`-` = all of stdin)')))
+    .option('--file <path>', 'read the query text from this file')
     .option('--k <n>', 'results', '10')
     .option('--mode <mode>', MODES.join(' | '), 'exact')
     .option('--min-similarity <x>', 'drop hits below this cosine similarity')
@@ -27,7 +29,12 @@ export const register: RegisterCommands = (program: Command, ctx: CommandContext
     .option('--m <n>', 'HNSW m', '16')
     .option('--ef-construction <n>', 'HNSW ef_construction', '64')
     .option('--ef-search <n>', 'HNSW ef_search', String(DEFAULT_EF_SEARCH))
-    .action(async (text: string, flags: Flags) => {
+    .action(async (textArg: string | undefined, flags: Flags) => {
+      if (textArg !== undefined && flags.file !== undefined) throw new UserError('pass the query as an argument or with --file, not both', { fix: 'keep one of them' });
+      const text = flags.file !== undefined ? readTextFile(flags.file, ctx.io, '--file') : textArg === undefined ? undefined : await textOrStdin(textArg, ctx.io);
+      if (text === undefined || text.trim() === '') {
+        throw new UserError(text === undefined ? 'nothing to search for' : 'the query is empty (or only whitespace)', { fix: 'truthgraph search "ocean temperature"  (or --file query.txt, or - to read stdin)' });
+      }
       if (!MODES.includes(flags.mode)) throw new UserError(`unknown search mode "${flags.mode}"`, { fix: `use one of: ${MODES.join(', ')}` });
       const k = intFlag(flags.k, 'k')!;
       const minSimilarity = flags.minSimilarity === undefined ? undefined : Number(flags.minSimilarity);

@@ -17,6 +17,7 @@ import type { CommandContext } from '../command-context.ts';
 import type { RegisterCommands } from '../command-context.ts';
 import type { VariantChoice } from '../../truthgraph/models/spec.ts';
 import { formatResult, formatSummary } from './verify-render.ts';
+import { textOrStdin } from '../text-input.ts';
 
 export interface VerifyFlags extends DbFlags, RuntimeModelFlags {
   file?: string;
@@ -78,8 +79,9 @@ export function runtimeConfigFrom(flags: DbFlags & RuntimeModelFlags, verify: Ve
   return resolveRuntimeConfig(dbConfigFrom(flags, ctx.io), models, verify);
 }
 
-async function runVerify(claim: string | undefined, flags: VerifyFlags, ctx: CommandContext): Promise<void> {
+async function runVerify(claimArg: string | undefined, flags: VerifyFlags, ctx: CommandContext): Promise<void> {
   const { io } = ctx;
+  const claim = claimArg === undefined ? undefined : await textOrStdin(claimArg, io);
   if (claim !== undefined && flags.file) throw new UserError('pass either a claim or --file, not both', { fix: 'truthgraph verify "claim"  or  truthgraph verify --file claims.jsonl' });
   if (claim === undefined && !flags.file) throw new UserError('nothing to verify', { fix: 'truthgraph verify "Water boils at 100 degrees Celsius at sea level"  or  --file claims.jsonl' });
   if (flags.out && !flags.file) throw new UserError('--out only applies to --file batch mode', { fix: 'add --file claims.jsonl' });
@@ -128,7 +130,7 @@ export const register: RegisterCommands = (program, ctx) => {
   const cmd = program
     .command('verify')
     .description('verify a claim (or a file of claims) against the evidence store: verdict, confidence, evidence, timings')
-    .argument('[claim]', 'the claim text')
+    .argument('[claim]', 'the claim text (`-` = all of stdin as one claim)')
     .option('--file <path>', 'batch mode: a .json array / {claims: [...]} or .jsonl file of claims (validated whole before any work)')
     .option('--out <path>', 'batch mode: write every result + summary as JSON (atomically)')
     .option('-k, --k <n>', 'evidence items to retrieve per claim', undefined)

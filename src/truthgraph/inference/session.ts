@@ -4,6 +4,12 @@
 import * as ort from 'onnxruntime-node';
 import { UserError } from '../../shared/errors.ts';
 
+// onnxruntime-node 1.30 on Linux starts Microsoft's telemetry client with the first session; that
+// client matches a regex over the process's command line and overflows the stack (SIGSEGV) when
+// the command line is long (docs/onnxruntime-long-argv.md). Off unless the user set it; the native
+// code reads the variable when it creates its environment, i.e. at the first session.
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
+
 export interface SessionOptions {
   /** intra-op threads (1 per worker in the pool; the core count for a single in-process session). */
   threads: number;
