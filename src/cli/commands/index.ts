@@ -10,9 +10,11 @@ import { register as registerDb } from './db.ts';
 import { register as registerIngest } from './ingest.ts';
 import { register as registerSearch } from './search.ts';
 import { register as registerPerf } from './perf.ts';
+import { register as registerPerfCi } from './perf-ci.ts';
+import { register as registerPerfRefresh } from './perf-refresh.ts';
 
 
 export const commandGroups: RegisterCommands[] = [
   registerModels, registerEmbed, registerNli, registerProfile, registerDb,
-  registerIngest, registerSearch, registerVerify, registerDemo, registerPerf,
+  registerIngest, registerSearch, registerVerify, registerDemo, registerPerf, registerPerfCi, registerPerfRefresh,
 ];

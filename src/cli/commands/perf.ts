@@ -91,7 +91,7 @@ export const register: RegisterCommands = (program, ctx) => {
     .argument('<run.json>', 'report.json of a run, e.g. reports/latest/report.json')
     .action(async (file: string) => {
       const run = load(file, ctx.io.cwd);
-      const { publishToGithub } = await import('../../perf/runner/github.ts');
+      const { publishToGithub } = await import('../../perf/runner/github/publish.ts');
       const r = await publishToGithub(run);
       ctx.io.stdout(`job summary ${r.summary ? 'written' : 'skipped (GITHUB_STEP_SUMMARY not set or missing)'}, ${r.annotations} annotation(s)\n`);
       ctx.setExitCode(run.exitCode);

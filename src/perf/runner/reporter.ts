@@ -15,7 +15,7 @@ import type { MetricResult, RunResult, SuiteResult } from '../metrics/run-result
 import { finishRun } from './finish-run.ts';
 import { MATCHER_PREFIX } from '../suite/matchers-prefix.ts';
 import type { HarnessOptions } from '../options.ts';
-import { publishToGithub } from './github.ts';
+import { publishToGithub } from './github/publish.ts';
 
 export interface RunSink {
   result?: RunResult;
@@ -96,7 +96,8 @@ export function createPerfReporter(options: HarnessOptions, sink: RunSink, print
         print('\n' + renderTerminal(run));
         print(`reports: ${path.relative(process.cwd(), sink.reports.dir)} (summary.md, report.html, report.json)\n`);
       }
-      if (options.githubActions) await publishToGithub(run, sink.reports);
+      // A shard's summary would be published again by the gate that merges the shards.
+      if (options.githubActions && !options.shard) await publishToGithub(run, sink.reports);
     },
   };
 }
