@@ -49,12 +49,13 @@ function pullRequestMeta(gh: GithubRun | undefined): GateRecord['pullRequest'] {
   return input ? { number: positiveInt(input, 'the dispatch input pr'), headSha: gh.sha } : null;
 }
 
-async function gate(ctx: CommandContext, shardsDir: string, opts: { expectShards: string; reportsDir: string; out: string; suitesDir: string; headSha?: string }): Promise<void> {
+async function gate(ctx: CommandContext, shardsDir: string, opts: { expectShards: string; reportsDir: string; out: string; suitesDir: string; headSha?: string; filter?: string }): Promise<void> {
   const { io } = ctx;
+  const filter = opts.filter ?? io.env.PERF_FILTER;
   const gh = githubRunIfAny(io.env);
   const expectedShards = positiveInt(opts.expectShards, '--expect-shards');
   const headSha = opts.headSha ?? gh?.sha;
-  const suites = listSuites(path.resolve(io.cwd, opts.suitesDir));
+  const suites = listSuites(path.resolve(io.cwd, opts.suitesDir)).filter((s) => !filter || s.includes(filter));
   const check = checkArrivals(readShardArtifacts(path.resolve(io.cwd, shardsDir)), { shards: expectedShards, suites, ...(headSha && { headSha }) });
   const result = judgeGate(check, `gate-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   const record = gateRecord(result, {
@@ -135,6 +136,7 @@ export const register: RegisterCommands = (program, ctx) => {
     .requiredOption('--out <dir>', 'write gate.json, comment.md and report.json here (the artifact the comment workflow reads)')
     .option('--suites-dir <dir>', 'the suites every gate must see', path.join(PROJECT_ROOT, 'perf-tests'))
     .option('--head-sha <sha>', 'the commit the shards must have measured (default: $GITHUB_SHA)')
+    .option('--filter <name>', 'the shards ran only suites whose file name contains this (default: $PERF_FILTER)')
     .action((dir: string, opts: Parameters<typeof gate>[2]) => gate(ctx, dir, opts));
 
   perf
