@@ -58,11 +58,12 @@ const { values, positionals } = parseArgs({
     env: { type: 'string', multiple: true, default: [] },
     api: { type: 'string' },
     'drop-artifact': { type: 'string', multiple: true, default: [] },
+    'skip-step': { type: 'string', multiple: true, default: [] },
   },
 });
 const workflowFile = positionals[0];
 if (!workflowFile || !values.event || !values.payload || !values.remote || !values.sha || !values.state) {
-  console.error('usage: ci-local <workflow.yml> --event <name> --payload <event.json> --remote <git url> --sha <sha> [--ref <ref>] --state <dir> [--jobs a,b] [--env K=V]... [--api <pulls.json>] [--drop-artifact <name>]...');
+  console.error('usage: ci-local <workflow.yml> --event <name> --payload <event.json> --remote <git url> --sha <sha> [--ref <ref>] --state <dir> [--jobs a,b] [--env K=V]... [--api <pulls.json>] [--drop-artifact <name>]... [--skip-step <name part>]...');
   process.exit(2);
 }
 const workflow = parseYaml(fs.readFileSync(workflowFile, 'utf8')) as Workflow;
@@ -132,6 +133,13 @@ function runJob(id: string, job: Job, matrix: Record<string, unknown>): { result
   for (const [i, step] of job.steps.entries()) {
     const c = { ...ctx(), env: wfEnv };
     const name = step.name ? interpolate(step.name, c, state) : (step.uses ?? str(step.run).split('\n')[0]!);
+    const skipFlag = values['skip-step'].find((x) => name.includes(x));
+    if (skipFlag) {
+      log(`-- skip (--skip-step ${skipFlag}): ${name}`);
+      summary.push(`${label} | ${name} | skipped locally (--skip-step)`);
+      if (step.id) steps[step.id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
+      continue;
+    }
     if (!condition(step.if, c, state)) {
       log(`-- skip: ${name}`);
       if (step.id) steps[step.id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };

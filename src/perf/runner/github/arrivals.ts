@@ -111,7 +111,7 @@ export function checkArrivals(artifacts: readonly ShardArtifact[], expect: Arriv
   for (let shard = 1; shard <= expect.shards; shard++) {
     const a = byShard.get(shard)?.[0];
     if (!a?.status) {
-      problems.push(`shard ${shard}/${expect.shards} did not arrive (no artifact: the job was cancelled, timed out or failed before its upload)`);
+      problems.push(`shard ${shard}/${expect.shards} did not arrive (no artifact: the job was skipped, cancelled, timed out or failed before its upload)`);
       continue;
     }
     const status = a.status;
