@@ -82,7 +82,7 @@ describe('merge checks: every shard and suite must arrive', () => {
     expect(r.code).toBe(1);
     expect(r.gate.verdict).toBe('regression');
     expect(r.gate.headline).toMatch(/^perf gate: regression \(exit 1\): 1 regressed, 1 over budget: embedding › embed batch 32: REGRESSED \+\d+\.\d%; search › top-10 <latency>: BUDGET-FAIL$/);
-    expect(r.commands).toContain(`::error title=perf gate::${r.gate.headline}`);
+    expect(r.commands).toContain(`::error title=perf gate::${r.gate.headline.replace(/%/g, "%25")}`);
     expect(r.commands).toMatch(/::error title=perf embedding,file=perf-tests\/embedding.perf.ts::embed batch 32: REGRESSED/);
     expect(r.outputs).toEqual({ 'exit-code': '1', verdict: 'regression' });
     expect(r.gate.pullRequest).toEqual({ number: 42, headSha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678' });
