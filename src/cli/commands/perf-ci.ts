@@ -49,7 +49,16 @@ function pullRequestMeta(gh: GithubRun | undefined): GateRecord['pullRequest'] {
   return input ? { number: positiveInt(input, 'the dispatch input pr'), headSha: gh.sha } : null;
 }
 
-async function gate(ctx: CommandContext, shardsDir: string, opts: { expectShards: string; reportsDir: string; out: string; suitesDir: string; headSha?: string; filter?: string }): Promise<void> {
+interface GateOptions {
+  expectShards: string;
+  reportsDir: string;
+  out: string;
+  suitesDir: string;
+  headSha?: string;
+  filter?: string;
+}
+
+async function gate(ctx: CommandContext, shardsDir: string, opts: GateOptions): Promise<void> {
   const { io } = ctx;
   const filter = opts.filter ?? io.env.PERF_FILTER;
   const gh = githubRunIfAny(io.env);
@@ -137,7 +146,7 @@ export const register: RegisterCommands = (program, ctx) => {
     .option('--suites-dir <dir>', 'the suites every gate must see', path.join(PROJECT_ROOT, 'perf-tests'))
     .option('--head-sha <sha>', 'the commit the shards must have measured (default: $GITHUB_SHA)')
     .option('--filter <name>', 'the shards ran only suites whose file name contains this (default: $PERF_FILTER)')
-    .action((dir: string, opts: Parameters<typeof gate>[2]) => gate(ctx, dir, opts));
+    .action((dir: string, opts: GateOptions) => gate(ctx, dir, opts));
 
   perf
     .command('comment')
@@ -167,7 +176,8 @@ export const register: RegisterCommands = (program, ctx) => {
     .option('--base-sha <sha>', 'the commit the run compared against (A/B)')
     .action((file: string, opts: { file: string; baseSha?: string }) => {
       const gh = githubRunIfAny(ctx.io.env);
-      const entry = historyEntry(loadRun(path.resolve(ctx.io.cwd, file)), { baseSha: opts.baseSha ?? null, event: gh?.eventName ?? null, runUrl: gh?.runUrl ?? null });
+      const meta = { baseSha: opts.baseSha ?? null, event: gh?.eventName ?? null, runUrl: gh?.runUrl ?? null };
+      const entry = historyEntry(loadRun(path.resolve(ctx.io.cwd, file)), meta);
       const n = appendHistory(path.resolve(ctx.io.cwd, opts.file), entry);
       ctx.io.stdout(`appended run ${entry.runId} (${entry.metrics.length} metrics, ${entry.envClass}) to ${opts.file}: ${n} run(s)\n`);
     });

@@ -28,7 +28,15 @@ async function refreshPlan(ctx: CommandContext): Promise<void> {
     if (!input || !/^\d+$/.test(input)) throw new UserError('the dispatch input pr must be a pull request number', { fix: 'run the workflow with pr=<number>' });
     const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: Number(input) });
     const headRepo = data.head.repo?.full_name ?? '(deleted fork)';
-    pr = { number: data.number, headSha: data.head.sha, headRef: data.head.ref, headRepo, baseSha: data.base.sha, baseRef: data.base.ref, sameRepo: headRepo === gh.repository };
+    pr = {
+      number: data.number,
+      headSha: data.head.sha,
+      headRef: data.head.ref,
+      headRepo,
+      baseSha: data.base.sha,
+      baseRef: data.base.ref,
+      sameRepo: headRepo === gh.repository,
+    };
     const r = dispatchInput(gh, 'reason');
     if (r) [reason, source] = [r, 'dispatch input'];
   } else {
@@ -52,7 +60,8 @@ async function refreshPlan(ctx: CommandContext): Promise<void> {
 async function recheck(ctx: CommandContext, opts: { workflow: string; ref: string; pr: string; base: string }): Promise<void> {
   const gh = readGithubRun(ctx.io.env);
   const { octokitFor } = await import('../../perf/runner/github/api.ts');
-  await octokitFor(gh, ctx.io.env).rest.actions.createWorkflowDispatch({ owner: gh.owner, repo: gh.repo, workflow_id: opts.workflow, ref: opts.ref, inputs: { pr: opts.pr, base: opts.base } });
+  const dispatch = { owner: gh.owner, repo: gh.repo, workflow_id: opts.workflow, ref: opts.ref, inputs: { pr: opts.pr, base: opts.base } };
+  await octokitFor(gh, ctx.io.env).rest.actions.createWorkflowDispatch(dispatch);
   ctx.io.stdout(`dispatched ${opts.workflow} on ${opts.ref} (pr ${opts.pr}, base ${opts.base.slice(0, 7)})\n`);
 }
 
