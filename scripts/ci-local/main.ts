@@ -7,7 +7,7 @@
 //   npm run ci:local -- .github/workflows/perf.yml --event pull_request --payload event.json \
 //     --remote /tmp/scratch/remote.git --sha <sha> --ref refs/pull/1/merge --state /tmp/scratch/run1 \
 //     [--jobs perf,gate] [--env K=V]... [--api pulls.json]
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -104,16 +104,23 @@ function matrixOf(job: Job): Record<string, unknown>[] {
   return Object.entries(m).reduce<Record<string, unknown>[]>((acc, [k, vs]) => acc.flatMap((a) => vs.map((v) => ({ ...a, [k]: v }))), [{}]);
 }
 
-function runStepScript(script: string, cwd: string, env: NodeJS.ProcessEnv, label: string): number {
+/** Async, so that the fake GitHub API in this process answers the step's requests meanwhile. */
+async function runStepScript(script: string, cwd: string, env: NodeJS.ProcessEnv, label: string): Promise<number> {
   const file = path.join(stateDir, `step-${Date.now()}-${Math.random().toString(36).slice(2)}.sh`);
   fs.writeFileSync(file, script);
-  const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], { cwd, env, stdio: 'inherit' });
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], { cwd, env, stdio: 'inherit' });
+    child.on('error', (error) => {
+      console.error(`[${label}] ${error.message}`);
+      resolve(1);
+    });
+    child.on('exit', (status) => resolve(status ?? 1));
+  });
   fs.rmSync(file, { force: true });
-  if (r.error) console.error(`[${label}] ${r.error.message}`);
-  return r.status ?? 1;
+  return code;
 }
 
-function runJob(id: string, job: Job, matrix: Record<string, unknown>): { result: Result; outputs: Record<string, string> } {
+async function runJob(id: string, job: Job, matrix: Record<string, unknown>): Promise<{ result: Result; outputs: Record<string, string> }> {
   const label = Object.keys(matrix).length ? `${id} (${Object.values(matrix).join(', ')})` : id;
   const jobDir = path.join(stateDir, 'jobs', label.replace(/[^A-Za-z0-9._-]+/g, '_'));
   fs.rmSync(jobDir, { recursive: true, force: true });
@@ -160,7 +167,7 @@ function runJob(id: string, job: Job, matrix: Record<string, unknown>): { result
         const replaced = localReplacement(script, cwd, actionEnv);
         if (replaced) log(`(local stand-in) ${replaced.split('\n')[0]}`);
         const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GITHUB_') && !k.startsWith('RUNNER_')));
-        const code = runStepScript(replaced ?? script, cwd, {
+        const code = await runStepScript(replaced ?? script, cwd, {
           ...inherited,
           CI: 'true',
           GITHUB_ACTIONS: 'true',
@@ -219,7 +226,8 @@ while (pending.size > 0) {
     summary.push(`${id} | (job) | skipped`);
     continue;
   }
-  const runs = matrixOf(job).map((m) => runJob(id, job, m));
+  const runs = [];
+  for (const m of matrixOf(job)) runs.push(await runJob(id, job, m));
   results.set(id, { result: runs.some((r) => r.result === 'failure') ? 'failure' : 'success', outputs: runs.at(-1)!.outputs });
 }
 
