@@ -20,6 +20,11 @@ export interface HarnessOptions {
   reason?: string;
   baselinesDir: string;
   reportsDir: string;
+  /**
+   * Calibration score of this machine, measured once by \`npm run perf\` before the suites start, so
+   * that the workers' machine guard and the report use the same figure.
+   */
+  calibrationScore?: number;
   /** Significance level of every comparison. */
   alpha: number;
   /** Correction of the run's timing p-values for multiple comparisons (default bh). */

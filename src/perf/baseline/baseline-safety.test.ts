@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../shared/paths.ts';
 import { collectContext } from '../context/run-context.ts';
 import { UserError } from '../../shared/errors.ts';
-import { baselineMetric, baselinePath, buildBaseline, checkSavePolicy, missingBaselineError, readBaseline, writeBaseline } from './store.ts';
+import { baselineMetric, baselinePath, buildBaseline, checkSavePolicy, locateBaseline, missingBaselineError, readBaseline, writeBaseline } from './store.ts';
 import { stableStringify } from './stable-json.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-baseline-'));
@@ -71,6 +71,22 @@ describe('baseline files', () => {
     expect(e.message).toMatch(/schema version 99 \(expected 1\)/);
     expect(e.message).toMatch(/metrics\.x\./);
     expect(e.fix).toMatch(/git checkout/);
+  });
+  it('a machine reads its class folder, else the legacy folder of its CPU model whose files predate CPU flags', () => {
+    const dir = path.join(tmp, 'locate');
+    const xeon = { platform: 'linux', arch: 'x64', cpuModel: 'Intel(R) Xeon(R) Processor', cpuCount: 2, cpuFlags: ['avx512_vnni'], cpuQuota: null };
+    const { cpuFlags: _f, cpuQuota: _q, ...unrecorded } = context;
+    writeBaseline(path.join(dir, 'linux-x64-intel-xeon-2c', 'legacy.full.json'), { ...sample, suite: 'legacy', environmentClass: 'linux-x64-intel-xeon-2c', context: unrecorded });
+    const found = locateBaseline(dir, xeon, 'legacy', 'full');
+    expect(found.readFrom).toBe(path.join(dir, 'linux-x64-intel-xeon-2c', 'legacy.full.json'));
+    expect(found.file).toBe(path.join(dir, 'linux-x64-intel-xeon-2c-avx512vnni', 'legacy.full.json')); // a save goes here
+    expect(found.data?.suite).toBe('legacy');
+    // A file of a machine whose flags are recorded (none of the inference flags) is not this machine's.
+    writeBaseline(path.join(dir, 'linux-x64-intel-xeon-2c', 'noflags.full.json'), { ...sample, suite: 'noflags', environmentClass: 'linux-x64-intel-xeon-2c', context: { ...context, cpuFlags: [] } });
+    expect(locateBaseline(dir, xeon, 'noflags', 'full').data).toBeUndefined();
+    // The class's own folder wins.
+    writeBaseline(path.join(dir, 'linux-x64-intel-xeon-2c-avx512vnni', 'legacy.full.json'), { ...sample, suite: 'own' });
+    expect(locateBaseline(dir, xeon, 'legacy', 'full').data?.suite).toBe('own');
   });
   it('strict mode names the command that records a baseline', () => {
     expect(missingBaselineError('/b/x.json', 'embedding').fix).toMatch(/npm run perf:baseline -- --filter embedding/);

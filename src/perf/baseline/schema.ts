@@ -14,6 +14,8 @@ const budgetSchema = z.object({
 export const runContextSchema = z.object({
   cpuModel: z.string(),
   cpuCount: z.number().int(),
+  cpuFlags: z.array(z.string()).nullable().optional(),
+  cpuQuota: z.number().nullable().optional(),
   totalMemoryBytes: z.number(),
   platform: z.string(),
   osRelease: z.string(),

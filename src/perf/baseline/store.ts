@@ -5,7 +5,7 @@ import path from 'node:path';
 import { UserError } from '../../shared/errors.ts';
 import { summarize } from '../stats/index.ts';
 import type { MetricSamples } from '../metrics/metric.ts';
-import type { RunContext } from '../context/run-context.ts';
+import { environmentClass, legacyEnvironmentClass, type RunContext } from '../context/run-context.ts';
 import { writeFileAtomic, type AtomicWriteOptions } from './atomic-write.ts';
 import { BASELINE_SCHEMA_VERSION, baselineFileSchema, type BaselineFile, type Profile } from './schema.ts';
 import { stableStringify } from './stable-json.ts';
@@ -18,6 +18,25 @@ export const SAVE_COMMAND = 'npm run perf:baseline';
 export function baselinePath(dir: string, environmentClass: string, suite: string, profile: Profile): string {
   const safe = suite.replace(/[^A-Za-z0-9._-]+/g, '_');
   return path.join(dir, environmentClass, `${safe}.${profile}.json`);
+}
+
+/**
+ * The baseline file of a suite for this machine: its environment class's folder, else the folder
+ * of its legacy class (saved before the class included CPU flags and quota) when that file does
+ * not record CPU flags. `file` is where a save writes (always the full class).
+ */
+export function locateBaseline(
+  dir: string,
+  ctx: Pick<RunContext, 'platform' | 'arch' | 'cpuModel' | 'cpuCount' | 'cpuFlags' | 'cpuQuota'>,
+  suite: string,
+  profile: Profile,
+): { file: string; readFrom: string; data: BaselineFile | undefined } {
+  const file = baselinePath(dir, environmentClass(ctx), suite, profile);
+  const data = readBaseline(file);
+  const legacy = baselinePath(dir, legacyEnvironmentClass(ctx), suite, profile);
+  if (data || legacy === file) return { file, readFrom: file, data };
+  const old = readBaseline(legacy);
+  return old && old.context.cpuFlags === undefined ? { file, readFrom: legacy, data: old } : { file, readFrom: file, data: undefined };
 }
 
 /** undefined when the file does not exist; UserError when it exists but cannot be used. */

@@ -1,7 +1,8 @@
 // Run context facts and environment comparison.
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../shared/paths.ts';
-import { collectContext, environmentClass, environmentDifferences } from './run-context.ts';
+import { collectContext, environmentClass, environmentDifferences, legacyEnvironmentClass } from './run-context.ts';
+import { parseCpuQuota, parseInferenceFlags } from './cpu-features.ts';
 import { suiteContext, withSuiteContext } from './suite-context.ts';
 
 describe('run context', () => {
@@ -14,15 +15,35 @@ describe('run context', () => {
     expect(typeof ctx.gitDirty).toBe('boolean');
     expect(ctx.calibrationScore).toBe(123);
   });
-  it('names an environment class from hardware only', () => {
-    expect(environmentClass({ platform: 'linux', arch: 'x64', cpuModel: 'AMD EPYC 9R45 96-Core Processor', cpuCount: 2 })).toBe(
-      'linux-x64-amd-epyc-9r45-2c',
-    );
+  it('names an environment class from hardware only: CPU model, cores, inference flags and a CPU quota', () => {
+    const epyc = { platform: 'linux', arch: 'x64', cpuModel: 'AMD EPYC 9R45 96-Core Processor', cpuCount: 2 };
+    expect(environmentClass(epyc)).toBe('linux-x64-amd-epyc-9r45-2c');
+    const xeon = { platform: 'linux', arch: 'x64', cpuModel: 'Intel(R) Xeon(R) Processor', cpuCount: 2 };
+    expect(environmentClass({ ...xeon, cpuFlags: ['avx512_vnni', 'amx_int8', 'amx_bf16'], cpuQuota: null })).toBe('linux-x64-intel-xeon-2c-avx512vnni-amxint8-amxbf16');
+    expect(environmentClass({ ...xeon, cpuFlags: [], cpuQuota: 1.5 })).toBe('linux-x64-intel-xeon-2c-quota1.5');
+    // A quota of at least the core count limits nothing.
+    expect(environmentClass({ ...xeon, cpuFlags: [], cpuQuota: 2 })).toBe('linux-x64-intel-xeon-2c');
+    expect(legacyEnvironmentClass({ ...xeon, cpuFlags: ['avx512_vnni'], cpuQuota: 1 } as never)).toBe('linux-x64-intel-xeon-2c');
+  });
+  it('reads the inference flags of /proc/cpuinfo and the cgroup CPU quota (v1 and v2)', () => {
+    const cpuinfo = 'processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu sse2 avx2 avx512f amx_bf16 avx512_bf16 amx_tile amx_int8 avx512_vnni\n\nprocessor\t: 1\nflags\t\t: fpu\n';
+    expect(parseInferenceFlags(cpuinfo)).toEqual(['avx512_vnni', 'avx512_bf16', 'amx_int8', 'amx_bf16']);
+    expect(parseInferenceFlags('flags\t: fpu sse2 avx2 avx_vnni\n')).toEqual([]);
+    expect(parseInferenceFlags('no flags line')).toEqual([]);
+    expect(parseCpuQuota({ cpuMax: 'max 100000\n' })).toBeNull();
+    expect(parseCpuQuota({ cpuMax: '150000 100000\n' })).toBe(1.5);
+    expect(parseCpuQuota({ cfsQuotaUs: '-1\n', cfsPeriodUs: '100000\n' })).toBeNull();
+    expect(parseCpuQuota({ cfsQuotaUs: '50000', cfsPeriodUs: '100000' })).toBe(0.5);
+    expect(parseCpuQuota({})).toBeNull();
   });
   it('lists differences that matter, ignoring git and calibration', () => {
     const a = collectContext(PROJECT_ROOT, 1);
     const b = { ...a, gitSha: 'other', calibrationScore: 2 };
     expect(environmentDifferences(a, b)).toEqual([]);
+    expect(environmentDifferences({ ...a, cpuFlags: ['avx512_vnni'] }, { ...a, cpuFlags: ['avx512_vnni', 'amx_int8'] })).toEqual(['cpu flags: "avx512_vnni" -> "avx512_vnni amx_int8"']);
+    // Baselines saved before flags and quota were recorded: not a difference.
+    const { cpuFlags: _f, cpuQuota: _q, ...old } = a;
+    expect(environmentDifferences(old, { ...a, cpuFlags: ['amx_int8'], cpuQuota: 1 })).toEqual([]);
     const c = { ...a, cpuCount: a.cpuCount + 2, database: { engine: 'pglite' } };
     const d = { ...a, database: { engine: 'postgres' } };
     expect(environmentDifferences(a, c)).toEqual([`cpu count: ${a.cpuCount} -> ${a.cpuCount + 2}`]);

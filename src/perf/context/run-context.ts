@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readCpuQuota, readInferenceFlags } from './cpu-features.ts';
 
 export interface ModelInfo {
   id: string;
@@ -24,6 +25,13 @@ export interface DatasetInfo {
 export interface RunContext {
   cpuModel: string;
   cpuCount: number;
+  /**
+   * CPU flags that select faster inference kernels (cpu-features.ts), null where unknown. Absent
+   * in baselines saved before it was recorded.
+   */
+  cpuFlags?: string[] | null;
+  /** CPUs allowed by the cgroup quota; null = no quota. Absent in older baselines. */
+  cpuQuota?: number | null;
   totalMemoryBytes: number;
   platform: string;
   osRelease: string;
@@ -63,6 +71,8 @@ export function collectContext(projectRoot: string, calibrationScore: number | n
   return {
     cpuModel: (cpus[0]?.model ?? 'unknown').trim(),
     cpuCount: cpus.length,
+    cpuFlags: readInferenceFlags(),
+    cpuQuota: readCpuQuota(),
     totalMemoryBytes: os.totalmem(),
     platform: process.platform,
     osRelease: os.release(),
@@ -78,15 +88,30 @@ export function collectContext(projectRoot: string, calibrationScore: number | n
   };
 }
 
-/** Environment class of a baseline: hardware and OS family, e.g. `linux-x64-amd-epyc-9r45-2c`. */
-export function environmentClass(ctx: Pick<RunContext, 'platform' | 'arch' | 'cpuModel' | 'cpuCount'>): string {
+/**
+ * Environment class of a baseline: hardware and OS family, the inference CPU flags and a cgroup
+ * CPU quota below the core count, e.g. `linux-x64-intel-xeon-2c-avx512vnni-avx512bf16` or
+ * `linux-x64-amd-epyc-9r45-4c-quota1.5`.
+ */
+export function environmentClass(ctx: Pick<RunContext, 'platform' | 'arch' | 'cpuModel' | 'cpuCount' | 'cpuFlags' | 'cpuQuota'>): string {
   const cpu = ctx.cpuModel
     .toLowerCase()
     .replace(/\(r\)|\(tm\)|processor|cpu|@.*$|\d+-core/g, '')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 40);
-  return `${ctx.platform}-${ctx.arch}-${cpu || 'unknown'}-${ctx.cpuCount}c`;
+  const flags = (ctx.cpuFlags ?? []).map((f) => `-${f.replace(/_/g, '')}`).join('');
+  const quota = ctx.cpuQuota != null && ctx.cpuQuota < ctx.cpuCount ? `-quota${ctx.cpuQuota}` : '';
+  return `${ctx.platform}-${ctx.arch}-${cpu || 'unknown'}-${ctx.cpuCount}c${flags}${quota}`;
+}
+
+/**
+ * The class as named before it included CPU flags and quota. Baselines saved then live in that
+ * folder and do not record flags; a machine of the same CPU model and core count still reads
+ * them (the calibration guard judges whether their timing binds).
+ */
+export function legacyEnvironmentClass(ctx: Pick<RunContext, 'platform' | 'arch' | 'cpuModel' | 'cpuCount'>): string {
+  return environmentClass({ ...ctx, cpuFlags: null, cpuQuota: null });
 }
 
 /**
@@ -102,6 +127,9 @@ export function environmentDifferences(baseline: RunContext, current: RunContext
   };
   cmp('cpu', baseline.cpuModel, current.cpuModel);
   cmp('cpu count', baseline.cpuCount, current.cpuCount);
+  // Recorded since the env class gained them: only compared when both sides know them.
+  if (baseline.cpuFlags != null && current.cpuFlags != null) cmp('cpu flags', baseline.cpuFlags.join(' '), current.cpuFlags.join(' '));
+  if (baseline.cpuQuota !== undefined && current.cpuQuota !== undefined) cmp('cpu quota', baseline.cpuQuota, current.cpuQuota);
   cmp('platform', `${baseline.platform}-${baseline.arch}`, `${current.platform}-${current.arch}`);
   cmp('node major', baseline.node.split('.')[0], current.node.split('.')[0]);
   cmp('onnxruntime', baseline.onnxruntime, current.onnxruntime);

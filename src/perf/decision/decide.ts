@@ -5,6 +5,7 @@ import { bootstrapRatioOfMediansCi, mad, mannWhitneyU, median, normalQuantile } 
 import { checkBudget } from '../budget/budget.ts';
 import { isBetter, toleranceOf, type MetricSamples } from '../metrics/metric.ts';
 import type { Decision, Evidence, Status } from './decision.ts';
+import { machineSpeedNote } from './machine-guard.ts';
 
 export interface DecisionOptions {
   /** Significance level of the test (default 0.01: a gate must not be flaky). */
@@ -15,6 +16,11 @@ export interface DecisionOptions {
   environmentDiffers?: string[];
   /** Compare anyway but never fail on a different environment (default true: advisory). */
   advisoryOnEnvironmentMismatch?: boolean;
+  /**
+   * Calibration scores of this run and of the baseline's run: timing comparisons are advisory
+   * when they differ by more than 10% (machine-guard.ts), like a different environment.
+   */
+  calibration?: { current: number | null | undefined; baseline: number | null | undefined };
   /** Timing metrics never fail (budget or regression): reported as advisory. Exact metrics stay binding. */
   timingAdvisory?: boolean;
   /** Seed of the bootstrap (decisions are reproducible). */
@@ -79,8 +85,12 @@ export function decide(current: MetricSamples, baseline: MetricSamples | undefin
     }
   }
 
-  const advisory = envDiff.length > 0 && (options.advisoryOnEnvironmentMismatch ?? true);
-  if (envDiff.length > 0) warnings.push(`environment differs from baseline: ${envDiff.join('; ')}${advisory ? ' (comparison is advisory)' : ''}`);
+  const advisoryOnMismatch = options.advisoryOnEnvironmentMismatch ?? true;
+  if (envDiff.length > 0) warnings.push(`environment differs from baseline: ${envDiff.join('; ')}${advisoryOnMismatch ? ' (comparison is advisory)' : ''}`);
+  // Only timing depends on the machine's speed: counts, recall and agreement stay binding.
+  const machineNote = current.kind === 'timing' && baseline ? machineSpeedNote(options.calibration?.current, options.calibration?.baseline) : undefined;
+  if (machineNote) warnings.push(advisoryOnMismatch ? machineNote : machineNote.replace(/timing comparisons against it are advisory: .*$/, 'compared anyway (--env-mismatch fail)'));
+  const advisory = (envDiff.length > 0 || machineNote !== undefined) && advisoryOnMismatch;
 
   const timingAdvisory = current.kind === 'timing' && (options.timingAdvisory ?? false);
   if (timingAdvisory) warnings.push('timing metrics are advisory in this run (--timing-advisory)');

@@ -9,6 +9,8 @@ export interface BaselineRef {
   file: string;
   savedAt: string;
   environmentDiffers: string[];
+  /** Calibration score of the run that recorded the baseline (machine guard). */
+  calibrationScore?: number | null;
 }
 
 export function makeMetricResult(args: {
@@ -17,11 +19,17 @@ export function makeMetricResult(args: {
   metric: MetricSamples;
   baseline?: BaselineRef;
   decision?: DecisionOptions;
+  /** Calibration score of this run (machine guard against the baseline's). */
+  calibrationScore?: number | null;
   measurement?: MeasurementInfo;
   extraWarnings?: string[];
 }): MetricResult {
   const { metric, baseline } = args;
-  const decision = decide(metric, baseline?.metric, { ...args.decision, environmentDiffers: baseline?.environmentDiffers ?? [] });
+  const decision = decide(metric, baseline?.metric, {
+    ...args.decision,
+    environmentDiffers: baseline?.environmentDiffers ?? [],
+    calibration: { current: args.calibrationScore ?? args.decision?.calibration?.current, baseline: baseline?.calibrationScore ?? args.decision?.calibration?.baseline },
+  });
   if (args.extraWarnings?.length) decision.warnings.push(...args.extraWarnings);
   return {
     suite: args.suite,
@@ -42,6 +50,7 @@ export function makeMetricResult(args: {
         file: baseline.file,
         savedAt: baseline.savedAt,
         environmentDiffers: baseline.environmentDiffers,
+        ...(baseline.calibrationScore != null && { calibrationScore: baseline.calibrationScore }),
       },
     }),
     decision,

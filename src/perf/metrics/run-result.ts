@@ -34,7 +34,7 @@ export interface MetricResult extends MetricSpec {
   test: string;
   samples: number[];
   summary: Summary;
-  baseline?: { samples: number[]; summary: Summary; file: string; savedAt: string; environmentDiffers: string[] };
+  baseline?: { samples: number[]; summary: Summary; file: string; savedAt: string; environmentDiffers: string[]; calibrationScore?: number };
   decision: Decision;
   measurement?: MeasurementInfo;
 }
@@ -69,6 +69,8 @@ export interface RunResult {
   metrics: MetricResult[];
   /** Harness-level errors (unhandled errors, no suites found, save refused...). */
   errors: string[];
+  /** Run-level notes shown above the table, e.g. the machine guard's sentence. */
+  notes?: string[];
   baselineWrites: BaselineWrite[];
   /** Profiles captured for this run, relative to its report folder (profiles/<suite>.cpuprofile). */
   profiles?: string[];

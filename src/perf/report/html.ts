@@ -125,6 +125,7 @@ h3 small{font-weight:normal;color:#666}.verdict-${run.exitCode}{padding:8px;bord
 </style></head><body>
 <h1>Performance run ${esc(run.runId)}</h1>
 <p class="verdict-${run.exitCode}"><strong>${esc(verdict)}</strong> (exit ${run.exitCode}) — profile ${esc(run.profile)}, mode ${esc(run.mode)}, environment ${esc(run.environmentClass)}, ${esc(run.startedAt)}</p>
+${(run.notes ?? []).map((n) => `<p class="note"><strong>Note:</strong> ${esc(n)}</p>`).join('\n')}
 ${errors.length ? `<h2>Errors</h2><ul>${errors.map((e) => `<li><pre>${esc(e)}</pre></li>`).join('')}</ul>` : ''}
 <h2>Changes against the baseline</h2>
 ${overviewChart(metrics)}

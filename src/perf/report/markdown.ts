@@ -25,6 +25,7 @@ export function renderSummaryMarkdown(run: RunResult): string {
     '',
     `${c.REGRESSED} regressed · ${c['BUDGET-FAIL']} over budget · ${c.INCONCLUSIVE} inconclusive · ${c.IMPROVED} improved · ${c.NEW} new · ${c.PASS} unchanged — profile \`${run.profile}\`, mode \`${run.mode}\`, environment \`${run.environmentClass}\``,
     '',
+    ...(run.notes ?? []).flatMap((n) => [`> **Note:** ${n}`, '']),
   ];
   if (changed.length > 0) out.push('### Changes', '', ...HEADER, ...changed.map((m) => row(m, refs.get(m) ?? [])), '');
   else out.push('No metric changed beyond its tolerance.', '');

@@ -24,6 +24,22 @@ describe('run result', () => {
   });
 });
 
+describe('machine guard in the reports', () => {
+  it('a baseline from a faster machine: timing verdicts advisory, the run says so in words naming --base', () => {
+    const slower = syntheticRun({ baselineCalibration: 640 });
+    const embed = slower.metrics.find((m) => m.name === 'embed batch 32')!;
+    expect(embed.decision).toMatchObject({ status: 'REGRESSED', advisory: true });
+    const note = "this machine is 22% slower than the baseline's machine (calibration 500 vs 640); timing comparisons against it are advisory: use --base <ref> to judge a change here";
+    expect(slower.notes).toEqual([note]);
+    expect(renderTerminal(slower)).toContain(`note: ${note}`);
+    expect(renderSummaryMarkdown(slower)).toContain(`> **Note:** ${note}`);
+    expect(renderHtml(slower)).toContain("this machine is 22% slower than the baseline&#39;s machine");
+    // Still exit 1: the budget failure of another metric is absolute.
+    expect(slower.exitCode).toBe(1);
+    expect(syntheticRun().notes).toBeUndefined();
+  });
+});
+
 describe('terminal table', () => {
   const text = renderTerminal(run);
   it('lists failures first, marks non-significant changes with ~ and numbers footnotes', () => {

@@ -46,6 +46,7 @@ export function renderTerminal(run: RunResult): string {
   }
   const lines: string[] = [];
   lines.push(`perf run ${run.runId}  profile=${run.profile}  mode=${run.mode}  env=${run.environmentClass}  calibration=${run.context.calibrationScore ?? '-'}`);
+  for (const n of run.notes ?? []) lines.push(`note: ${n}`);
   if (metrics.length > 0) lines.push('', table(rows));
   else lines.push('', 'no metrics were recorded');
   if (notes.length > 0) lines.push('', ...notes.map((n, i) => `[${i + 1}] ${n}`));

@@ -9,14 +9,20 @@ import type { MetricSamples } from '../metrics/metric.ts';
 import type { RunResult } from '../metrics/run-result.ts';
 
 const timing = (name: string, samples: number[], extra: Partial<MetricSamples> = {}): MetricSamples => ({ name, unit: 'ms', direction: 'lower', kind: 'timing', samples, ...extra });
-const ref = (m: MetricSamples, environmentDiffers: string[] = []) => ({ metric: m, file: 'baselines/x/suite.full.json', savedAt: '2024-01-01T00:00:00.000Z', environmentDiffers });
-
-export function syntheticRun(overrides: { shift?: number } = {}): RunResult {
+export function syntheticRun(overrides: { shift?: number; baselineCalibration?: number } = {}): RunResult {
   const shift = overrides.shift ?? 1.2;
+  const ref = (m: MetricSamples, environmentDiffers: string[] = []) => ({
+    metric: m,
+    file: 'baselines/x/suite.full.json',
+    savedAt: '2024-01-01T00:00:00.000Z',
+    environmentDiffers,
+    ...(overrides.baselineCalibration !== undefined && { calibrationScore: overrides.baselineCalibration }),
+  });
   const context = { ...collectContext(PROJECT_ROOT, 500), gitSha: '0123456789abcdef0123456789abcdef01234567', gitDirty: false };
+  const calibrationScore = context.calibrationScore;
   const metrics = [
-    makeMetricResult({ suite: 'embedding', test: 'embeds', metric: timing('embed batch 32', normalSamples(30, 100 * shift, 2, 1)), baseline: ref(timing('embed batch 32', normalSamples(30, 100, 2, 2))) }),
-    makeMetricResult({ suite: 'embedding', test: 'embeds', metric: timing('tokenize', normalSamples(30, 10, 0.3, 3)), baseline: ref(timing('tokenize', normalSamples(30, 10, 0.3, 4))) }),
+    makeMetricResult({ suite: 'embedding', test: 'embeds', calibrationScore, metric: timing('embed batch 32', normalSamples(30, 100 * shift, 2, 1)), baseline: ref(timing('embed batch 32', normalSamples(30, 100, 2, 2))) }),
+    makeMetricResult({ suite: 'embedding', test: 'embeds', calibrationScore, metric: timing('tokenize', normalSamples(30, 10, 0.3, 3)), baseline: ref(timing('tokenize', normalSamples(30, 10, 0.3, 4))) }),
     makeMetricResult({ suite: 'search', test: 'search', metric: timing('top-10 <latency>', normalSamples(20, 50, 10, 5), { budget: { max: 40, statistic: 'p95' } }) }),
     makeMetricResult({
       suite: 'search',

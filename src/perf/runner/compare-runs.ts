@@ -38,8 +38,10 @@ export function compareRuns(baseline: RunResult, current: RunResult, labels: { b
           file: labels.baseline,
           savedAt: baseline.finishedAt,
           environmentDiffers: environmentDifferences(contextOf(baseline, m.suite), contextOf(current, m.suite)),
+          calibrationScore: baseline.context.calibrationScore,
         },
       }),
+      calibrationScore: current.context.calibrationScore,
       decision: { alpha, final: true },
     });
   });

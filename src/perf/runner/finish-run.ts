@@ -3,6 +3,7 @@
 // a recorded reason.
 import { isFailing } from '../decision/decision.ts';
 import { applyMultipleComparisons } from '../decision/multiplicity.ts';
+import { runMachineNote } from '../decision/machine-guard.ts';
 import { baselinePath, buildBaseline, checkSavePolicy, writeBaseline } from '../baseline/store.ts';
 import { withSuiteContext } from '../context/suite-context.ts';
 import type { RunContext } from '../context/run-context.ts';
@@ -39,6 +40,12 @@ export function finishRun(input: FinishRunInput): RunResult {
     seen.set(key, m.test);
   }
   if (suites.length === 0) errors.push(`no perf suite matched${options.filter ? ` --filter ${options.filter}` : ''} (perf-tests/**/*.perf.ts)`);
+  const notes: string[] = [];
+  const machine = runMachineNote(
+    input.context.calibrationScore,
+    metrics.filter((m) => m.kind === 'timing' && m.baseline).map((m) => m.baseline!.calibrationScore),
+  );
+  if (machine) notes.push(options.advisoryOnEnvironmentMismatch ? machine : machine.replace(/timing comparisons against (it|them) are advisory: .*$/, 'compared anyway (--env-mismatch fail)'));
   const baselineWrites: BaselineWrite[] = [];
   if (options.mode === 'save') {
     const harnessError = errors.length > 0 || suites.some((s) => s.errors.length > 0);
@@ -82,6 +89,7 @@ export function finishRun(input: FinishRunInput): RunResult {
     suites,
     metrics,
     errors,
+    ...(notes.length > 0 && { notes }),
     baselineWrites,
     counts: countStatuses(metrics),
     exitCode: exitCodeOf(metrics, suites, errors),

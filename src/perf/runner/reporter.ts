@@ -70,10 +70,10 @@ export function createPerfReporter(options: HarnessOptions, sink: RunSink, print
   return {
     onInit(_vitest: Vitest) {
       startedAt = new Date();
-      context = collectContext(PROJECT_ROOT, calibrate().score);
+      context = collectContext(PROJECT_ROOT, options.calibrationScore ?? calibrate().score);
     },
     async onTestRunEnd(testModules, unhandledErrors: ReadonlyArray<SerializedError>) {
-      const ctx = context ?? collectContext(PROJECT_ROOT, calibrate().score);
+      const ctx = context ?? collectContext(PROJECT_ROOT, options.calibrationScore ?? calibrate().score);
       const { metrics, suites } = collectModules(testModules);
       const finishedAt = new Date();
       const run = finishRun({

@@ -7,7 +7,8 @@ import { createVitest } from 'vitest/node';
 import { PROJECT_ROOT } from '../../shared/paths.ts';
 import { formatError, UserError } from '../../shared/errors.ts';
 import { readBaseline } from '../baseline/store.ts';
-import { collectContext, environmentClass } from '../context/run-context.ts';
+import { collectContext, environmentClass, legacyEnvironmentClass } from '../context/run-context.ts';
+import { calibrate } from '../measure/calibration.ts';
 import type { CliIo } from '../../shared/io.ts';
 import { PROVIDE_KEY, resolveOptions, type HarnessOptions } from '../options.ts';
 import { createPerfReporter, type RunSink } from './reporter.ts';
@@ -17,10 +18,14 @@ import type { Reporter } from 'vitest/node';
 /** Validate every baseline file of this environment up front: a broken one is exit 2 before any work. */
 export function preflightBaselines(options: HarnessOptions): void {
   if (options.mode === 'none') return;
-  const dir = path.join(options.baselinesDir, environmentClass(collectContext(PROJECT_ROOT)));
-  if (!fs.existsSync(dir)) return;
-  for (const name of fs.readdirSync(dir)) {
-    if (name.endsWith(`.${options.profile}.json`)) readBaseline(path.join(dir, name));
+  const ctx = collectContext(PROJECT_ROOT);
+  // The class's folder, and the legacy one its suites may fall back to (baseline/store.ts).
+  for (const cls of new Set([environmentClass(ctx), legacyEnvironmentClass(ctx)])) {
+    const dir = path.join(options.baselinesDir, cls);
+    if (!fs.existsSync(dir)) continue;
+    for (const name of fs.readdirSync(dir)) {
+      if (name.endsWith(`.${options.profile}.json`)) readBaseline(path.join(dir, name));
+    }
   }
 }
 
@@ -44,6 +49,7 @@ export async function runPerf(argv: readonly string[], io: CliIo, deps: RunPerfD
     }
     options = resolveOptions(argv, io.env, PROJECT_ROOT, io.cwd);
     options.runId = newRunId(new Date(), collectContext(PROJECT_ROOT).gitSha);
+    options.calibrationScore ??= calibrate().score;
     preflightBaselines(options);
   } catch (error) {
     io.stderr(formatError(error) + '\n');

@@ -11,8 +11,9 @@ import type { Budget, Direction, MetricKind, MetricSamples } from '../metrics/me
 import type { MetricResult } from '../metrics/run-result.ts';
 import { suiteContext } from '../context/suite-context.ts';
 import { makeMetricResult } from '../decision/metric-result.ts';
+import type { DecisionOptions } from '../decision/decide.ts';
 import { sampleAndDecide } from './sample-and-decide.ts';
-import { attachToTest, baselineFor, harnessOptions, suiteOf } from './worker-state.ts';
+import { attachToTest, baselineFor, harnessOptions, suiteOf, workerContext } from './worker-state.ts';
 
 export interface MeasureOptions extends TimingOptions {
   /** Report throughput (items per second, higher is better) instead of time per call. */
@@ -32,9 +33,16 @@ function currentTest(api: string): Test {
   return test as Test;
 }
 
-function decisionOptions(final: boolean): { alpha: number; final: boolean; advisoryOnEnvironmentMismatch: boolean; timingAdvisory: boolean } {
+function decisionOptions(final: boolean): DecisionOptions {
   const o = harnessOptions();
-  return { alpha: o.alpha, final, advisoryOnEnvironmentMismatch: o.advisoryOnEnvironmentMismatch, timingAdvisory: o.timingAdvisory };
+  return {
+    alpha: o.alpha,
+    final,
+    advisoryOnEnvironmentMismatch: o.advisoryOnEnvironmentMismatch,
+    timingAdvisory: o.timingAdvisory,
+    // The baseline's score comes with its BaselineRef (makeMetricResult).
+    calibration: { current: workerContext().calibrationScore, baseline: undefined },
+  };
 }
 
 /** Quick-profile helper for suites: `perf.quick ? 100 : 10_000`. */

@@ -5,9 +5,10 @@ import { inject } from 'vitest';
 import type { RunnerTestCase as Test } from 'vitest';
 import { PROJECT_ROOT } from '../../shared/paths.ts';
 import { UserError } from '../../shared/errors.ts';
-import { baselineMetric, baselinePath, missingBaselineError, readBaseline } from '../baseline/store.ts';
+import { baselineMetric, locateBaseline, missingBaselineError } from '../baseline/store.ts';
 import type { BaselineFile } from '../baseline/schema.ts';
-import { collectContext, environmentClass, environmentDifferences, type RunContext } from '../context/run-context.ts';
+import { collectContext, environmentDifferences, type RunContext } from '../context/run-context.ts';
+import { calibrate } from '../measure/calibration.ts';
 import { suiteContext, withSuiteContext } from '../context/suite-context.ts';
 import { defaultOptions, PROVIDE_KEY, type HarnessOptions } from '../options.ts';
 import type { BaselineRef } from '../decision/metric-result.ts';
@@ -42,7 +43,8 @@ export function harnessOptions(): HarnessOptions {
 }
 
 export function workerContext(): RunContext {
-  return (context ??= collectContext(PROJECT_ROOT));
+  // Run directly with vitest (no bin/perf.js): calibrate here, once per worker.
+  return (context ??= collectContext(PROJECT_ROOT, harnessOptions().calibrationScore ?? calibrate().score));
 }
 
 /** Suite name of a test: its file name without `.perf.ts` / `.selftest.ts`. */
@@ -54,9 +56,9 @@ function suiteBaseline(suite: string): { file: string; data: BaselineFile | unde
   let entry = baselines.get(suite);
   if (!entry) {
     const o = harnessOptions();
-    const file = baselinePath(o.baselinesDir, environmentClass(workerContext()), suite, o.profile);
-    entry = { file, data: readBaseline(file) };
-    if (!entry.data && o.mode === 'compare' && o.strict) throw missingBaselineError(file, suite);
+    const found = locateBaseline(o.baselinesDir, workerContext(), suite, o.profile);
+    entry = { file: found.readFrom, data: found.data };
+    if (!entry.data && o.mode === 'compare' && o.strict) throw missingBaselineError(found.file, suite);
     baselines.set(suite, entry);
   }
   return entry;
@@ -70,7 +72,7 @@ export function baselineFor(suite: string, metric: string): BaselineRef | undefi
   const m = baselineMetric(data, metric);
   if (!m) return undefined;
   const current = withSuiteContext(workerContext(), suiteContext.snapshot());
-  return { metric: m, file, savedAt: data.savedAt, environmentDiffers: environmentDifferences(data.context, current) };
+  return { metric: m, file, savedAt: data.savedAt, environmentDiffers: environmentDifferences(data.context, current), calibrationScore: data.context.calibrationScore };
 }
 
 /** Attach a finished metric to the running test, where the reporter collects it. */
