@@ -35,10 +35,12 @@ describe('machine guard', () => {
     expect(e.status).toBe('REGRESSED');
     expect(e.advisory).toBe(false);
     // --env-mismatch fail: compared and binding.
-    const f = decide(latency(normalSamples(30, 130, 2, 1)), latency(normalSamples(30, 100, 2, 2)), { calibration, final: true, advisoryOnEnvironmentMismatch: false });
+    const slower = latency(normalSamples(30, 130, 2, 1));
+    const base = latency(normalSamples(30, 100, 2, 2));
+    const f = decide(slower, base, { calibration, final: true, advisoryOnEnvironmentMismatch: false });
     expect(isFailing(f)).toBe(true);
     expect(f.warnings.join(' ')).toMatch(/compared anyway \(--env-mismatch fail\)/);
     // Within 10%: binding.
-    expect(decide(latency(normalSamples(30, 130, 2, 1)), latency(normalSamples(30, 100, 2, 2)), { calibration: { current: 540, baseline: 512 }, final: true }).advisory).toBe(false);
+    expect(decide(slower, base, { calibration: { current: 540, baseline: 512 }, final: true }).advisory).toBe(false);
   });
 });

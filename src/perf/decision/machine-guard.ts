@@ -11,7 +11,9 @@ export const MACHINE_SPEED_TOLERANCE = 0.1;
 const BASE_HINT = 'use --base <ref> to judge a change here';
 
 /** The sentence for one baseline, or undefined when the machines are alike (or a score is unknown). */
-export function machineSpeedNote(current: number | null | undefined, baseline: number | null | undefined, tolerance = MACHINE_SPEED_TOLERANCE): string | undefined {
+type Score = number | null | undefined;
+
+export function machineSpeedNote(current: Score, baseline: Score, tolerance = MACHINE_SPEED_TOLERANCE): string | undefined {
   if (!(typeof current === 'number' && current > 0) || !(typeof baseline === 'number' && baseline > 0)) return undefined;
   const ratio = current / baseline;
   if (Math.abs(ratio - 1) <= tolerance) return undefined;
@@ -20,7 +22,7 @@ export function machineSpeedNote(current: number | null | undefined, baseline: n
 }
 
 /** One run-level sentence over all the baselines a run compared with (their scores may differ a little). */
-export function runMachineNote(current: number | null | undefined, baselines: ReadonlyArray<number | null | undefined>, tolerance = MACHINE_SPEED_TOLERANCE): string | undefined {
+export function runMachineNote(current: Score, baselines: readonly Score[], tolerance = MACHINE_SPEED_TOLERANCE): string | undefined {
   const differing = [...new Set(baselines)].filter((b): b is number => machineSpeedNote(current, b, tolerance) !== undefined).sort((a, b) => a - b);
   if (differing.length === 0 || typeof current !== 'number') return undefined;
   if (differing.length === 1) return machineSpeedNote(current, differing[0], tolerance);

@@ -28,7 +28,10 @@ export function makeMetricResult(args: {
   const decision = decide(metric, baseline?.metric, {
     ...args.decision,
     environmentDiffers: baseline?.environmentDiffers ?? [],
-    calibration: { current: args.calibrationScore ?? args.decision?.calibration?.current, baseline: baseline?.calibrationScore ?? args.decision?.calibration?.baseline },
+    calibration: {
+      current: args.calibrationScore ?? args.decision?.calibration?.current,
+      baseline: baseline?.calibrationScore ?? args.decision?.calibration?.baseline,
+    },
   });
   if (args.extraWarnings?.length) decision.warnings.push(...args.extraWarnings);
   return {

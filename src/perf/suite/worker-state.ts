@@ -72,7 +72,13 @@ export function baselineFor(suite: string, metric: string): BaselineRef | undefi
   const m = baselineMetric(data, metric);
   if (!m) return undefined;
   const current = withSuiteContext(workerContext(), suiteContext.snapshot());
-  return { metric: m, file, savedAt: data.savedAt, environmentDiffers: environmentDifferences(data.context, current), calibrationScore: data.context.calibrationScore };
+  return {
+    metric: m,
+    file,
+    savedAt: data.savedAt,
+    environmentDiffers: environmentDifferences(data.context, current),
+    calibrationScore: data.context.calibrationScore,
+  };
 }
 
 /** Attach a finished metric to the running test, where the reporter collects it. */
