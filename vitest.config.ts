@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'perf-tests/support/**/*.test.ts'],
           globalSetup: ['test/build-model-packs.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

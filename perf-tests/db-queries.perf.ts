@@ -23,10 +23,8 @@ import {
   naiveUpsertEmbeddings,
   naiveVerificationDetails,
 } from './support/naive-repositories.ts';
-import { writeArtefact } from './support/artefacts.ts';
 import { markdownTable } from './support/markdown-table.ts';
 import { recordDatabase } from './support/run-context.ts';
-import { checkTarget, targetsMarkdown, type TargetCheck } from './support/advisory-targets.ts';
 
 const SUITE = 'db-queries';
 const CORPUS = 500;
@@ -42,7 +40,6 @@ let vectors: Float32Array[];
 let claimIds: number[];
 let nliClaimId: number;
 const rows: Array<Record<string, string | number>> = [];
-const targets: TargetCheck[] = [];
 
 const nliRow = (evidenceId: string, i: number): NliInput => ({
   evidenceId,
@@ -146,9 +143,8 @@ afterAll(async () => {
       ['operation', 'impl', 'round trips', 'statements', 'duplicate statements', 'median ms', 'speedup vs naive'],
       rows.map((r) => [r.operation!, r.impl!, r.roundTrips!, r.statements!, r.duplicates!, r.medianMs!, r.speedup!]),
     );
-    const markdown = `## Batch repositories vs naive N+1 (${db?.engine.engine ?? '?'})\n\n${table}\n\n### Targets (advisory)\n\n${targetsMarkdown(targets)}\n`;
-    const files = writeArtefact(SUITE, 'query-shapes', { rows, targets }, markdown);
-    console.log(`\n${markdown}\n(${files.join(', ')})`);
+    const markdown = `## Batch repositories vs naive N+1 (${db?.engine.engine ?? '?'})\n\n${table}\n`;
+    perf.attach(SUITE, 'query-shapes', { rows }, markdown);
   }
   await db?.close();
 });
@@ -201,8 +197,8 @@ describe('db queries: batch repositories vs naive N+1', () => {
         // load (measured 27x vs 50x on the same code): a 90% tolerance keeps it from false alarms.
         tolerance: 0.9,
         budget: { min: 1 / 0.7, statistic: 'median', source: 'seed floor 2.6: -30% latency vs naive' },
+        target: { min: 10, source: 'ours: >= 10x faster than naive' },
       });
-      targets.push(checkTarget(speedup, { statistic: 'median', min: 10, source: 'ours: >= 10x faster than naive' }));
       expect(speedup).toMeetBudget();
       expect([oursT, naiveT, speedup]).not.toRegress();
 

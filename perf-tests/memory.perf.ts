@@ -17,8 +17,6 @@ import { loadNli, type NliModel } from '../src/truthgraph/nli/nli.ts';
 import { loadRealWorldDataset, loadSampleDataset } from '../src/truthgraph/pipeline/datasets.ts';
 import { loadDatasetEvidence } from '../src/truthgraph/pipeline/demo.ts';
 import { createPipeline, type Pipeline } from '../src/truthgraph/pipeline/runtime.ts';
-import { checkTarget, targetsMarkdown, type TargetCheck } from './support/advisory-targets.ts';
-import { writeArtefact } from './support/artefacts.ts';
 import { analyseHeapGrowth, takeHeapSnapshot, type HeapGrowthReport } from './support/heap-growth.ts';
 import { childProcesses, peakRssDuring } from './support/process-memory.ts';
 import { recordDatabase, recordFixture, recordPack } from './support/run-context.ts';
@@ -43,7 +41,6 @@ let embedder: Embedder;
 let nli: NliModel;
 let pipeline: Pipeline;
 let claims: string[] = [];
-const targets: TargetCheck[] = [];
 const profile: Record<string, unknown> = {};
 const serverRss = (): { pid: number; rssMb: number; peakMb: number } | undefined => {
   const [server] = childProcesses(/embedded-server\.mjs/);
@@ -70,10 +67,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const files = writeArtefact(
+  perf.attach(
     'memory',
     'profile',
-    { ...profile, targets },
+    profile,
     [
       '# Memory profile (pipeline process)',
       '',
@@ -83,10 +80,8 @@ afterAll(async () => {
       JSON.stringify(profile, null, 2),
       '```',
       '',
-      ...(targets.length ? ['## Our targets (advisory)', '', targetsMarkdown(targets), ''] : []),
     ].join('\n'),
   );
-  console.log(`memory profile: ${files.join(', ')}`);
   await Promise.allSettled([db?.close(), embedder?.dispose(), nli?.dispose()]);
 });
 
@@ -104,8 +99,8 @@ describe('memory', () => {
       kind: 'timing',
       tolerance: 0.2,
       budget: { max: FLOOR.peakMb, statistic: 'max', source: 'seed floor 2.5: < 4 GB peak' },
+      target: { max: TARGET.peakMb, statistic: 'max', source: 'ours: peak < 1 GB for the pipeline process' },
     });
-    targets.push(checkTarget(result, { statistic: 'max', max: TARGET.peakMb, source: 'issue 6: peak < 1 GB for the pipeline process' }));
     if (server) {
       // Informational: the engine's memory is its own (PGlite wasm holds 200-500 MB), not the pipeline's.
       record('pglite server process rss (child, not budgeted)', server.rssMb, { unit: 'MB', direction: 'lower', kind: 'timing', tolerance: 0.3 });
@@ -133,8 +128,13 @@ describe('memory', () => {
       leakSlopeMbPerMin: slope,
       pgliteServer: serverRss() ?? null,
     };
-    const ciUpper = record('verify cycle leak slope 95% CI upper bound', Math.round(slope.upper * 1000) / 1000, { unit: 'MB/min', direction: 'lower', kind: 'timing', tolerance: 1 });
-    targets.push(checkTarget(ciUpper, { statistic: 'value', max: TARGET.leakCiUpperMbPerMin, source: 'issue 6: leak slope CI upper bound < 1 MB/min' }));
+    record('verify cycle leak slope 95% CI upper bound', Math.round(slope.upper * 1000) / 1000, {
+      unit: 'MB/min',
+      direction: 'lower',
+      kind: 'timing',
+      tolerance: 1,
+      target: { max: TARGET.leakCiUpperMbPerMin, statistic: 'max', source: 'ours: leak slope CI upper bound < 1 MB/min' },
+    });
     expect([rss, leak]).toMeetBudget();
     expect(results).not.toRegress();
   });

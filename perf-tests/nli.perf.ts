@@ -1,7 +1,7 @@
 // Seed feature 2.2, NLI: throughput (pairs/s) of the NLI service by batch size x pair length x
 // variant, and label agreement of every batched / int8 / length-bucketed path with the reference
-// path (fp32, batch 1) on a fixed mixed-length pair set. Writes the batch-size recommendations to
-// reports/profiles/nli-batch-sizes.{json,md}. Labels come from a synthetic pack unless a real one
+// path (fp32, batch 1) on a fixed mixed-length pair set. Attaches the batch-size recommendations to
+// the run's reports (perf.attach). Labels come from a synthetic pack unless a real one
 // is configured: agreement then measures consistency of the optimised paths, not accuracy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCacheDir } from '../src/shared/paths.ts';
@@ -9,8 +9,6 @@ import { measure, perf, record } from '../src/perf/suite/index.ts';
 import { profilePairs, type LengthClass } from './workloads/model-profile.ts';
 import type { Variant } from '../src/truthgraph/models/spec.ts';
 import { loadNli, type NliModel, type NliPair } from '../src/truthgraph/nli/nli.ts';
-import { checkTarget, targetsMarkdown, type TargetCheck } from './support/advisory-targets.ts';
-import { writeArtefact } from './support/artefacts.ts';
 import { recommendBatches, renderGrid, type GridCell } from './support/batch-recommendation.ts';
 import { packLabel, recordFixture, recordPack } from './support/run-context.ts';
 
@@ -48,7 +46,6 @@ let referenceProbabilities: Array<Record<string, number>> = [];
 let synthetic = true;
 const grid: GridCell[] = [];
 const agreement: Array<{ path: string; agree: number; total: number; percent: number; meanProbabilityDrift: number }> = [];
-const targets: TargetCheck[] = [];
 
 beforeAll(async () => {
   recordFixture('evidence_corpus.json');
@@ -82,9 +79,8 @@ afterAll(() => {
     '|---|---:|---:|---:|',
     ...agreement.map((a) => `| ${a.path} | ${a.agree}/${a.total} | ${a.percent.toFixed(1)} | ${a.meanProbabilityDrift.toExponential(2)} |`),
   ].join('\n');
-  const md = renderGrid('NLI: batch-size recommendations', 'pairs/s', grid, recs, notes) + `\n${agreementMd}\n` + (targets.length ? `\n## Our targets (advisory)\n\n${targetsMarkdown(targets)}\n` : '');
-  const files = writeArtefact('nli', 'batch-sizes', { unit: 'pairs/s', synthetic, grid, recommendations: recs, agreement, targets }, md);
-  console.log(`nli batch-size recommendations: ${files.join(', ')}`);
+  const md = renderGrid('NLI: batch-size recommendations', 'pairs/s', grid, recs, notes) + `\n${agreementMd}\n`;
+  perf.attach('nli', 'batch-sizes', { unit: 'pairs/s', synthetic, grid, recommendations: recs, agreement }, md);
 });
 
 for (const variant of VARIANTS) {
@@ -116,8 +112,8 @@ for (const variant of VARIANTS) {
               direction: 'higher',
               budget:
                 variant === 'fp32'
-                  ? { min: 100, source: 'issue 6: fp32 batched vs unbatched labels 100% equal' }
-                  : { min: INT8_MIN_AGREEMENT, source: `issue 6: int8 agreement budget >= ${INT8_MIN_AGREEMENT}% (dynamic quantisation is not batch-invariant)` },
+                  ? { min: 100, source: 'ours: fp32 batched vs unbatched labels 100% equal' }
+                  : { min: INT8_MIN_AGREEMENT, source: `ours: int8 agreement budget >= ${INT8_MIN_AGREEMENT}% (dynamic quantisation is not batch-invariant)` },
             });
             expect(result).toMeetBudget();
             expect(result).not.toRegress();
@@ -135,11 +131,11 @@ for (const variant of VARIANTS) {
               ...TIMING,
               quick: QUICK_TIMING,
               budget: FLOOR,
+              ...(variant === 'int8' && batchSize === DEFAULT_BATCH && {
+                target: { min: INT8_TARGET, source: `ours: >= ${INT8_TARGET} pairs/s int8 (${packLabel(nli.pack)})` },
+              }),
             });
             grid.push({ variant, length, batchSize, itemsPerSec: result.decision.evidence.current });
-            if (variant === 'int8' && batchSize === DEFAULT_BATCH) {
-              targets.push(checkTarget(result, { statistic: 'median', min: INT8_TARGET, source: `issue 6: >= ${INT8_TARGET} pairs/s int8 (${packLabel(nli.pack)})` }));
-            }
             expect(result).toMeetBudget();
             expect(result).not.toRegress();
           });

@@ -2,8 +2,8 @@
 // aggregate -> store) on the real code path: synthetic int8 packs (verdicts measure cost, not truth)
 // and embedded PGlite with the fixture evidence ingested. Measures per-claim latency with its stage
 // breakdown on the sample claims (test_claims + real_world_claims), throughput for a batch of 100
-// unique claims, and query round trips per claim (exact, independent of k). Writes the bottleneck
-// table (share of each stage) to reports/profiles/pipeline-bottlenecks.{md,json}.
+// unique claims, and query round trips per claim (exact, independent of k). Attaches the bottleneck
+// table (share of each stage) to the run's reports (perf.attach).
 // Floor (seed): < 60 s per claim. Targets (ours, advisory): p95 < 150 ms per claim; >= 15 claims/s.
 // Pipeline options are the defaults users run (k 10, exact retrieval, batch 32, concurrency 2), with
 // the claim-embedding cache off so repeated samples do the full work.
@@ -21,8 +21,6 @@ import { loadDatasetEvidence } from '../src/truthgraph/pipeline/demo.ts';
 import { createPipeline, type Pipeline } from '../src/truthgraph/pipeline/runtime.ts';
 import type { StageTimings } from '../src/truthgraph/pipeline/types.ts';
 import { mean, quantile } from '../src/perf/stats/descriptive.ts';
-import { checkTarget, targetsMarkdown, type TargetCheck } from './support/advisory-targets.ts';
-import { writeArtefact } from './support/artefacts.ts';
 import { markdownTable } from './support/markdown-table.ts';
 import { recordDatabase, recordFixture, recordPack } from './support/run-context.ts';
 
@@ -44,7 +42,6 @@ let batchClaims: string[];
 /** Round trips of one verification of one claim (set by the round-trip test). */
 let roundTripsPerClaim: number | undefined;
 const perClaim: StageTimings[] = [];
-const targets: TargetCheck[] = [];
 const round = (x: number, digits = 3): number => Number(x.toPrecision(digits));
 
 beforeAll(async () => {
@@ -98,11 +95,8 @@ function writeBottlenecks(): void {
       [...ranked.map((r) => [r.stage, r.meanMs, r.p50Ms, r.p95Ms, `${round(r.share * 100)}%`]), ['(unattributed)', round(other), '', '', `${round((other / total) * 100)}%`], ['total', round(total), round(quantile(perClaim.map((t) => t.total), 0.5)), round(quantile(perClaim.map((t) => t.total), 0.95)), '100%']],
     ),
     `Bottleneck: **${ranked[0]!.stage}** (${round(ranked[0]!.share * 100)}% of the per-claim time).`,
-    '## Targets (advisory)',
-    targetsMarkdown(targets),
   ].join('\n\n');
-  const files = writeArtefact(SUITE, 'bottlenecks', { claims: perClaim.length, stages: rows, unattributedMs: other, totalMeanMs: total, targets }, `${markdown}\n`);
-  console.log(`\n${markdown}\n(${files.join(', ')})`);
+  perf.attach(SUITE, 'bottlenecks', { claims: perClaim.length, stages: rows, unattributedMs: other, totalMeanMs: total }, `${markdown}\n`);
 }
 
 describe('pipeline end to end', () => {
@@ -123,9 +117,9 @@ describe('pipeline end to end', () => {
         tolerance: 0.1,
         quick: { warmupMs: 200, minSamples: 12, maxSamples: 12, maxTimeMs: 3_000 },
         budget: { max: 60_000, statistic: 'p95', source: 'seed floor 2.4: < 60 s per claim' },
+        target: { max: 150, statistic: 'p95', source: 'ours: p95 < 150 ms per claim' },
       },
     );
-    targets.push(checkTarget(result, { statistic: 'p95', max: 150, source: 'ours: p95 < 150 ms per claim' }));
     expect(result).toMeetBudget();
     expect(result).not.toRegress();
 
@@ -188,8 +182,8 @@ describe('pipeline end to end', () => {
       tolerance: 0.1,
       quick: { warmupMs: 0, minSamples: 2, maxSamples: 2, maxTimeMs: 1 },
       budget: { min: 1 / 60, statistic: 'median', source: 'seed floor 2.4: < 60 s per claim' },
+      target: { min: 15, source: 'ours: >= 15 claims/s in batches' },
     });
-    targets.push(checkTarget(result, { statistic: 'median', min: 15, source: 'ours: >= 15 claims/s in batches' }));
     expect(result).toMeetBudget();
     expect(result).not.toRegress();
 

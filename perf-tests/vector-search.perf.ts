@@ -12,22 +12,21 @@
 // scan latency (seed floor: < 3 s), the canonical IVFFlat (lists ~ sqrt(rows) snapped to the grid,
 // probes 10) and HNSW (m 16, ef_search 40) latency + recall@1/@10, and the best ANN
 // setting that reaches recall@10 >= 0.95 (our target: p95 < 5 ms at 10k, < 10 ms at 50k, advisory).
-// Every grid point is in the recommendations table (reports/profiles/vector-search-*.md|json).
+// Every grid point is in the recommendations table, attached to the run's reports (perf.attach).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCacheDir } from '../src/shared/paths.ts';
 import { loadOrBuildEmbeddedCorpus } from '../src/truthgraph/corpus/embedded-corpus.ts';
 import type { Database } from '../src/truthgraph/db/database.ts';
 import { openEphemeralDatabase, truncateAll } from '../src/truthgraph/db/testing.ts';
 import { loadEmbedder, type Embedder } from '../src/truthgraph/embedding/embedder.ts';
-import { perf, record, type MetricResult } from '../src/perf/suite/index.ts';
+import { perf, record, type Budget, type MetricResult } from '../src/perf/suite/index.ts';
 import { loadRealWorldDataset, loadSampleDataset } from '../src/truthgraph/pipeline/datasets.ts';
 import { benchIngest, benchSearch, type SearchBench } from './workloads/search-bench.ts';
 import { buildVectorIndex, dropVectorIndexes, type IndexBuildResult, type IndexSpec } from '../src/truthgraph/search/indexes.ts';
 import { meanRecallAtK } from '../src/truthgraph/search/recall.ts';
 import { searchMany, type SearchOptions } from '../src/truthgraph/search/vector-search.ts';
 import { quantile } from '../src/perf/stats/descriptive.ts';
-import { checkTarget, targetsMarkdown, type TargetCheck } from './support/advisory-targets.ts';
-import { writeArtefact } from './support/artefacts.ts';
+import { bestRecallSetting, recommendSetting } from './support/index-recommendation.ts';
 import { markdownTable } from './support/markdown-table.ts';
 import { recordDatabase, recordFixture, recordPack } from './support/run-context.ts';
 
@@ -107,7 +106,6 @@ let modelId: string;
 const points: GridPoint[] = [];
 const builds: Array<IndexBuildResult & { size: number }> = [];
 const ingests: Array<{ size: number; rows: number; ms: number; rowsPerSecond: number; fromCache: boolean; embedMs: number }> = [];
-const targets: TargetCheck[] = [];
 const round = (x: number, digits = 3): number => Number(x.toPrecision(digits));
 
 beforeAll(async () => {
@@ -154,11 +152,10 @@ function writeRecommendations(): void {
     }
   }
   sections.push('## Ingest', markdownTable(['size', 'rows', 'ingest ms', 'rows/s', 'embeddings from cache'], ingests.map((i) => [i.size, i.rows, round(i.ms), round(i.rowsPerSecond), i.fromCache ? 'yes' : `no (embedded in ${round(i.embedMs / 1000)} s)`])));
-  sections.push('## Targets (advisory)', targetsMarkdown(targets));
   const markdown = sections.join('\n\n') + '\n';
   const recommended = points.filter((p) => p.recommended);
-  const files = writeArtefact(SUITE, 'index-recommendations', { k: K, queries: queries.length, recommended, points, builds: builds.map(({ spec, size, buildMs, sizeBytes, rows }) => ({ size, spec, buildMs, sizeBytes, rows })), ingests, targets }, markdown);
-  console.log(`\n${markdown}\n(${files.join(', ')})`);
+  const buildRows = builds.map(({ spec, size, buildMs, sizeBytes, rows }) => ({ size, spec, buildMs, sizeBytes, rows }));
+  perf.attach(SUITE, 'index-recommendations', { k: K, queries: queries.length, recommended, points, builds: buildRows, ingests }, markdown);
 }
 
 function describeSpec(spec: IndexSpec): string {
@@ -167,14 +164,7 @@ function describeSpec(spec: IndexSpec): string {
 
 /** Marks the Pareto front (p95 vs recall@10) and the recommended setting of one size. */
 function markPareto(size: number): GridPoint | undefined {
-  const ann = points.filter((p) => p.size === size && p.mode !== 'exact');
-  for (const p of ann) {
-    p.pareto = !ann.some((q) => q !== p && q.p95Ms <= p.p95Ms && q.recallAt10 >= p.recallAt10 && (q.p95Ms < p.p95Ms || q.recallAt10 > p.recallAt10));
-  }
-  const good = ann.filter((p) => p.recallAt10 >= RECALL_TARGET && p.recallAt1 >= FLOOR_RECALL_AT_1).sort((a, b) => a.p95Ms - b.p95Ms);
-  const best = good[0];
-  if (best) best.recommended = true;
-  return best;
+  return recommendSetting(points.filter((p) => p.size === size), { recallAt10: RECALL_TARGET, recallAt1: FLOOR_RECALL_AT_1 });
 }
 
 for (const { size, grid } of SIZES) {
@@ -206,8 +196,9 @@ for (const { size, grid } of SIZES) {
       return point;
     }
 
-    function recordLatency(name: string, b: SearchBench, floor: boolean): MetricResult {
+    function recordLatency(name: string, b: SearchBench, floor: boolean, target?: Budget): MetricResult {
       return record(name, b.samplesMs, {
+        ...(target && { target }),
         unit: 'ms',
         direction: 'lower',
         kind: 'timing',
@@ -224,8 +215,8 @@ for (const { size, grid } of SIZES) {
      * k-means initialisation nor HNSW's level draws, so two builds on the same data differ (measured:
      * up to 0.05 absolute on 40-53 queries, i.e. one or two queries). Exact-search recall is exact.
      */
-    function recordRecall(name: string, value: number, bound = ANN_RECALL_BOUND): MetricResult {
-      return record(name, value, { unit: 'recall', direction: 'higher', tolerance: bound });
+    function recordRecall(name: string, value: number, bound = ANN_RECALL_BOUND, target?: Budget): MetricResult {
+      return record(name, value, { unit: 'recall', direction: 'higher', tolerance: bound, ...(target && { target }) });
     }
 
     it('ingests the embedded corpus', async () => {
@@ -305,6 +296,16 @@ for (const { size, grid } of SIZES) {
     it('recommends the Pareto-best setting', async () => {
       const best = markPareto(size);
       const any = points.filter((p) => p.size === size && p.mode !== 'exact').sort((a, b) => b.recallAt1 - a.recallAt1)[0]!;
+      const target = P95_TARGET_MS[size];
+      const bestRecall = bestRecallSetting(points.filter((p) => p.size === size))!;
+      if (target !== undefined) {
+        // Our latency target is stated at recall@10 >= 0.95: whether the grid reaches that recall
+        // at all is part of the target (when it does not, this is where the report says so).
+        recordRecall(`${size}: best ANN recall@10 in the grid`, bestRecall.recallAt10, ANN_RECALL_BOUND, {
+          min: RECALL_TARGET,
+          source: `ours: a setting with recall@10 >= ${RECALL_TARGET} at ${size} (best: ${bestRecall.setting})`,
+        });
+      }
       // Seed floor: some ANN setting reaches top-1 recall > 95% (exact search is 1.0 by definition).
       const top1 = record(`${size}: best ANN recall@1`, best?.recallAt1 ?? any.recallAt1, {
         unit: 'recall',
@@ -313,24 +314,17 @@ for (const { size, grid } of SIZES) {
         budget: { min: FLOOR_RECALL_AT_1, source: 'seed floor 2.3: top-1 recall > 95%' },
       });
       expect(top1).toMeetBudget();
-      const target = P95_TARGET_MS[size];
-      if (!best) {
-        // No setting of the grid reaches the recall our target is stated at: the target is not met.
-        if (target !== undefined) {
-          const bestRecall = points.filter((p) => p.size === size && p.mode !== 'exact').sort((a, b) => b.recallAt10 - a.recallAt10)[0]!;
-          const source = `ours: p95 < ${target} ms at ${size} with recall@10 >= ${RECALL_TARGET}`;
-          targets.push({ metric: `${size}: recommended ANN latency (recall@10 >= ${RECALL_TARGET})`, unit: 'recall@10', statistic: 'value', value: bestRecall.recallAt10, limit: `a setting with recall@10 >= ${RECALL_TARGET}`, met: false, source: `${source}; best grid recall@10 ${bestRecall.recallAt10} (${bestRecall.setting})` });
-          top1.decision.warnings.push(`target (advisory): NOT MET — no grid setting reaches recall@10 >= ${RECALL_TARGET} at ${size} (best ${bestRecall.recallAt10}, ${bestRecall.setting}) (${source})`);
-        }
-        return;
-      }
+      if (!best) return; // no grid setting reaches the recall bar: the recall target above says NOT MET
+
       // The recommended setting's latency, named with the setting: when two settings are close the
       // recommendation may change between runs, and a latency is only compared like for like (a new
       // setting is NEW, not a regression of the old one).
-      const latency = recordLatency(`${size}: recommended ANN latency (recall@10 >= ${RECALL_TARGET}): ${best.setting}`, benches.get(best.setting)!, true);
-      if (target !== undefined) {
-        targets.push(checkTarget(latency, { statistic: 'p95', max: target, source: `ours: p95 < ${target} ms at ${size} with recall@10 >= ${RECALL_TARGET} (${best.setting})` }));
-      }
+      const latency = recordLatency(
+        `${size}: recommended ANN latency (recall@10 >= ${RECALL_TARGET}): ${best.setting}`,
+        benches.get(best.setting)!,
+        true,
+        target === undefined ? undefined : { max: target, statistic: 'p95', source: `ours: p95 < ${target} ms at ${size} with recall@10 >= ${RECALL_TARGET}` },
+      );
       expect(latency).toMeetBudget();
       expect(quantile(benches.get(best.setting)!.samplesMs, 0.95)).toBeLessThan(FLOOR_MS);
     });

@@ -1,6 +1,5 @@
-// Run-context facts the suites record through perf.context: model packs (id, hash, variant and the
-// synthetic flag, carried in the id because the context's model record has no field for it) and
-// dataset files (sha256 of their bytes).
+// Run-context facts the suites record through perf.context: model packs (id, hash, variant and
+// whether the pack is synthetic) and dataset files (sha256 of their bytes).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,7 +14,7 @@ export function packLabel(pack: Pick<PackInfo, 'id' | 'synthetic'>): string {
 }
 
 export function recordPack(pack: PackInfo): void {
-  perf.context.addModel({ id: packLabel(pack), hash: pack.hash, variant: pack.variant });
+  perf.context.addModel({ id: pack.id, hash: pack.hash, variant: pack.variant, synthetic: pack.synthetic });
 }
 
 /** sha256 (16 hex) of a fixture file under fixtures/truthgraph, recorded as a dataset. */

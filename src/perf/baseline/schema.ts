@@ -25,7 +25,7 @@ export const runContextSchema = z.object({
   gitSha: z.string().nullable(),
   gitDirty: z.boolean().nullable(),
   calibrationScore: z.number().nullable(),
-  models: z.array(z.object({ id: z.string(), hash: z.string(), variant: z.string().optional() })),
+  models: z.array(z.object({ id: z.string(), hash: z.string(), variant: z.string().optional(), synthetic: z.boolean().optional() })),
   database: z.object({ engine: z.string(), version: z.string().optional(), pgvector: z.string().optional() }).nullable(),
   datasets: z.array(z.object({ name: z.string(), hash: z.string() })),
 });

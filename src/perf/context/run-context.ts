@@ -11,6 +11,8 @@ export interface ModelInfo {
   id: string;
   hash: string;
   variant?: string;
+  /** A generated pack of the real shapes with untrained weights: its outputs measure cost, not truth. */
+  synthetic?: boolean;
 }
 export interface DatabaseInfo {
   engine: string;
@@ -144,7 +146,9 @@ export function environmentDifferences(baseline: RunContext, current: RunContext
     const changed = after.filter((x) => known.has(name(x)) && !known.get(name(x))!.has(hash(x)));
     if (changed.length) diffs.push(`${label}: ${changed.map((x) => `${name(x)} ${[...known.get(name(x))!].join('|')} -> ${hash(x)}`).join('; ')}`);
   };
-  changedHashes('models', baseline.models, current.models, (m) => m.id, (m) => m.hash);
+  // Older baselines carried "synthetic" inside the id ("<id> (synthetic)"); it is a field now.
+  const modelName = (m: ModelInfo): string => m.id.replace(/ \(synthetic\)$/, '');
+  changedHashes('models', baseline.models, current.models, modelName, (m) => m.hash);
   changedHashes('datasets', baseline.datasets, current.datasets, (d) => d.name, (d) => d.hash);
   return diffs;
 }

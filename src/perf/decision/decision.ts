@@ -23,6 +23,16 @@ export interface Evidence {
   budget?: { statistic: string; value: number; min?: number; max?: number; ok: boolean };
 }
 
+export interface TargetCheck {
+  met: boolean;
+  /** The measured statistic the goal applies to. */
+  value: number;
+  /** The goal in words, e.g. ">= 1500 texts/s (median)". */
+  goal: string;
+  statistic: string;
+  source?: string;
+}
+
 export interface Decision {
   status: Status;
   /** False when the change is not statistically significant (rendered `~`). */
@@ -32,6 +42,8 @@ export interface Decision {
   /** INCONCLUSIVE that more samples may resolve. */
   needsMoreSamples: boolean;
   evidence: Evidence;
+  /** The advisory target, when the metric has one: the measured statistic against our goal. */
+  target?: TargetCheck;
   warnings: string[];
   /** Set by the run-level correction: its method and family size, and the verdict before it. */
   multipleComparisons?: { method: 'holm' | 'bh'; family: number; status: Status; significant: boolean; warnings: string[] };

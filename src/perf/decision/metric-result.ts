@@ -1,6 +1,7 @@
 // Assembles a MetricResult: samples + baseline + decision + measurement facts.
 import { decide, type DecisionOptions } from './decide.ts';
 import { summarize } from '../stats/descriptive.ts';
+import { checkTarget } from '../budget/budget.ts';
 import type { MetricSamples } from '../metrics/metric.ts';
 import type { MeasurementInfo, MetricResult } from '../metrics/run-result.ts';
 
@@ -34,6 +35,7 @@ export function makeMetricResult(args: {
     },
   });
   if (args.extraWarnings?.length) decision.warnings.push(...args.extraWarnings);
+  if (metric.target) decision.target = checkTarget(metric.samples, metric.target, metric.unit);
   return {
     suite: args.suite,
     test: args.test,
@@ -42,6 +44,7 @@ export function makeMetricResult(args: {
     direction: metric.direction,
     kind: metric.kind,
     ...(metric.budget && { budget: metric.budget }),
+    ...(metric.target && { target: metric.target }),
     ...(metric.tolerance !== undefined && { tolerance: metric.tolerance }),
     ...(metric.judge && { judge: metric.judge }),
     samples: metric.samples,

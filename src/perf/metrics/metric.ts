@@ -30,6 +30,12 @@ export interface MetricSpec {
   kind: MetricKind;
   budget?: Budget;
   /**
+   * Our advisory goal (as opposed to the gating `budget`, which holds the floors we must never
+   * cross): checked and shown as MET / NOT MET with its measured value in every report, never
+   * failing the run. A target not met is reported, never hidden.
+   */
+  target?: Budget;
+  /**
    * Smallest relative change that matters (0.05 = 5%). A timing metric is REGRESSED only when the
    * change is significant AND beyond this. Default: DEFAULT_TOLERANCE[kind].
    */

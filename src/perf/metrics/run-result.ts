@@ -48,6 +48,15 @@ export interface SuiteResult {
   context?: Pick<RunContext, 'models' | 'database' | 'datasets'>;
 }
 
+/** A suite's own table attached to the run (perf.attach): JSON for machines, Markdown for people. */
+export interface Attachment {
+  suite: string;
+  name: string;
+  profile: 'full' | 'quick';
+  data: unknown;
+  markdown?: string;
+}
+
 export interface BaselineWrite {
   suite: string;
   file: string;
@@ -72,6 +81,8 @@ export interface RunResult {
   /** Run-level notes shown above the table, e.g. the machine guard's sentence. */
   notes?: string[];
   baselineWrites: BaselineWrite[];
+  /** Tables the suites attached (perf.attach), in suite order. */
+  attachments?: Attachment[];
   /** Profiles captured for this run, relative to its report folder (profiles/<suite>.cpuprofile). */
   profiles?: string[];
   counts: Record<Status, number>;

@@ -4,6 +4,7 @@
 import { quantile } from '../stats/descriptive.ts';
 import { byImportance, formatChange, formatCi, formatNumber, formatPs, formatPercent, metricKey, statusLabel } from './format.ts';
 import { footnotes } from './terminal.ts';
+import { targetRows } from './targets.ts';
 import type { MetricResult, RunResult } from '../metrics/run-result.ts';
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -92,8 +93,31 @@ function contextList(run: RunResult): string {
     `onnxruntime ${c.onnxruntime ?? '-'}`,
     `git ${c.gitSha?.slice(0, 12) ?? '-'}${c.gitDirty ? ' (dirty)' : ''}`,
     `calibration score ${c.calibrationScore ?? '-'}`,
+    ...run.suites.flatMap((s) => [
+      ...(s.context?.models ?? []).map((m) => `${s.name}: model ${m.id}@${m.hash.slice(0, 12)}${m.synthetic ? ' (synthetic: cost, not truth)' : ''}`),
+      ...(s.context?.database ? [`${s.name}: database ${s.context.database.engine} ${s.context.database.version ?? ''} pgvector ${s.context.database.pgvector ?? '-'}`] : []),
+    ]),
   ];
   return `<ul>${items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>`;
+}
+
+function targetsTable(metrics: readonly MetricResult[]): string {
+  const rows = targetRows(metrics);
+  if (rows.length === 0) return '';
+  const body = rows
+    .map((t) => `<tr><td>${t.status === 'MET' ? 'met' : '<strong>not met</strong>'}</td><td>${esc(t.metric)}</td><td>${esc(t.measured)}</td><td>${esc(t.goal)}</td><td>${esc(t.source)}</td></tr>`)
+    .join('\n');
+  return `<h2>Targets (advisory: reported, never failing the run)</h2>
+<table><thead><tr><th>status</th><th>metric</th><th>measured</th><th>goal</th><th>source</th></tr></thead><tbody>
+${body}
+</tbody></table>`;
+}
+
+/** The suites' own tables, as their Markdown source (readable as is; no Markdown engine needed). */
+function attachmentsHtml(run: RunResult): string {
+  const items = (run.attachments ?? []).filter((a) => a.markdown);
+  if (items.length === 0) return '';
+  return `<h2>Suite tables</h2>\n${items.map((a) => `<details><summary>${esc(a.suite)}: ${esc(a.name)}</summary><pre>${esc(a.markdown!)}</pre></details>`).join('\n')}`;
 }
 
 export function renderHtml(run: RunResult): string {
@@ -135,6 +159,8 @@ ${rows}
 </tbody></table>
 ${notes.length ? `<ol class="notes">${notes.map((n, i) => `<li id="note-${i + 1}">${esc(n)}</li>`).join('')}</ol>` : ''}
 <p><code>~</code> = not statistically significant (Mann-Whitney U at α=0.01 and the bootstrap CI of the median ratio). MDE = minimum detectable effect at 80% power: do not set budgets or tolerances tighter than it.</p>
+${targetsTable(metrics)}
+${attachmentsHtml(run)}
 <h2>Distributions: baseline vs current</h2>
 ${sections}
 ${run.profiles?.length ? `<h2>Profiles</h2><ul>${run.profiles.map((p) => `<li><a href="${esc(p)}">${esc(p)}</a></li>`).join('')}</ul><p>.cpuprofile: Chrome DevTools (Performance, load profile) or speedscope; .heapsnapshot: DevTools Memory or memlab.</p>` : ''}

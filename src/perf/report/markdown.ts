@@ -3,6 +3,7 @@
 import { byImportance, formatChange, formatCi, formatNumber, formatPs, formatPercent, metricKey, statusLabel } from './format.ts';
 import { footnotes } from './terminal.ts';
 import type { MetricResult, RunResult } from '../metrics/run-result.ts';
+import { targetRows } from './targets.ts';
 
 const ICON: Record<string, string> = { REGRESSED: '🔴', 'BUDGET-FAIL': '⛔', INCONCLUSIVE: '🟡', IMPROVED: '🟢', NEW: '🆕', PASS: '✅' };
 const esc = (s: string): string => s.replace(/\|/g, '\\|');
@@ -30,9 +31,26 @@ export function renderSummaryMarkdown(run: RunResult): string {
   if (changed.length > 0) out.push('### Changes', '', ...HEADER, ...changed.map((m) => row(m, refs.get(m) ?? [])), '');
   else out.push('No metric changed beyond its tolerance.', '');
   if (notes.length > 0) out.push(...notes.map((n, i) => `[${i + 1}] ${n}  `), '');
+  const targets = targetRows(metrics);
+  if (targets.length > 0) {
+    const met = targets.filter((t) => t.status === 'MET').length;
+    out.push(
+      `<details><summary>Targets (advisory): ${met} met, ${targets.length - met} not met</summary>`,
+      '',
+      '| status | metric | measured | goal | source |',
+      '|---|---|---|---|---|',
+      ...targets.map((t) => `| ${t.status === 'MET' ? 'met' : '**not met**'} | ${esc(t.metric)} | ${esc(t.measured)} | ${esc(t.goal)} | ${esc(t.source)} |`),
+      '',
+      '</details>',
+      '',
+    );
+  }
   const errors = [...run.errors, ...run.suites.flatMap((s) => s.errors.map((e) => `${s.name}: ${e}`))];
   if (errors.length > 0) out.push('### Errors', '', ...errors.map((e) => `- ${e.split('\n')[0]}`), '');
   out.push('<details><summary>All metrics</summary>', '', ...HEADER, ...metrics.map((m) => row(m, refs.get(m) ?? [])), '', '</details>', '');
+  for (const a of run.attachments ?? []) {
+    if (a.markdown) out.push(`<details><summary>${a.suite}: ${a.name}</summary>`, '', a.markdown.trim(), '', '</details>', '');
+  }
   const ctx = run.context;
   out.push(
     '<details><summary>Run context</summary>',
@@ -44,7 +62,7 @@ export function renderSummaryMarkdown(run: RunResult): string {
       .map(
         (s) =>
           `- ${s.name}: ${[
-            ...s.context!.models.map((m) => `model ${m.id}@${m.hash.slice(0, 12)}`),
+            ...s.context!.models.map((m) => `model ${m.id}@${m.hash.slice(0, 12)}${m.synthetic ? ' (synthetic: cost, not truth)' : ''}`),
             ...(s.context!.database ? [`db ${s.context!.database.engine} ${s.context!.database.version ?? ''} pgvector ${s.context!.database.pgvector ?? '-'}`] : []),
             ...s.context!.datasets.map((d) => `dataset ${d.name}@${d.hash.slice(0, 12)}`),
           ].join(', ')}`,

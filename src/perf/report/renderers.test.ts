@@ -8,7 +8,8 @@ import { renderTerminal } from './terminal.ts';
 import { renderSummaryMarkdown } from './markdown.ts';
 import { renderHtml } from './html.ts';
 import { writeReports } from './writer.ts';
-import { parseRunResult } from '../metrics/run-result.ts';
+import { parseRunResult, type RunResult } from '../metrics/run-result.ts';
+import { makeMetricResult } from '../decision/metric-result.ts';
 import { syntheticRun } from './test-fixtures.ts';
 
 const run = syntheticRun();
@@ -113,5 +114,48 @@ describe('writer', () => {
     const again = parseRunResult(fs.readFileSync(path.join(tmp, 'latest', 'report.json'), 'utf8'), 'report.json');
     expect(again.metrics).toHaveLength(4);
     expect(() => parseRunResult('{"x":1}', 'bad.json')).toThrow(/not a perf run result/);
+  });
+});
+
+describe('targets and attached tables (first-class fields of a run)', () => {
+  const run = syntheticRun();
+  const withTarget = makeMetricResult({
+    suite: 'search',
+    test: 'search',
+    metric: { name: 'p95 at 10k', unit: 'ms', direction: 'lower', kind: 'timing', samples: [4, 5, 6, 7, 8], target: { max: 5, statistic: 'p95', source: 'ours: < 5 ms' } },
+  });
+  const met = makeMetricResult({
+    suite: 'search',
+    test: 'search',
+    metric: { name: 'rows/s', unit: 'rows/s', direction: 'higher', kind: 'timing', samples: [900, 1000, 1100], target: { min: 500, source: 'ours: > 500 rows/s' } },
+  });
+  const full: RunResult = {
+    ...run,
+    metrics: [...run.metrics, withTarget, met],
+    attachments: [{ suite: 'search', name: 'index-recommendations', profile: 'full', data: { rows: 1 }, markdown: '| setting | p95 |\n|---|---|\n| hnsw | 3 |' }],
+  };
+
+  it('the decision carries the target: measured statistic, goal and met', () => {
+    expect(withTarget.decision.target).toMatchObject({ met: false, statistic: 'p95', goal: '<= 5 ms (p95)', source: 'ours: < 5 ms' });
+    expect(withTarget.decision.target!.value).toBeGreaterThan(5);
+    expect(met.decision.target).toMatchObject({ met: true, value: 1000, goal: '>= 500 rows/s (median)' });
+    // A target never changes the verdict: the metric has no baseline, so it is NEW either way.
+    expect(withTarget.decision.status).toBe('NEW');
+  });
+
+  it('every renderer shows the targets and the attached tables', () => {
+    const terminal = renderTerminal(full);
+    expect(terminal).toMatch(/NOT MET\s+search › p95 at 10k/);
+    expect(terminal).toMatch(/\bMET\s+search › rows\/s/);
+    expect(terminal).toContain('attached: search / index-recommendations');
+    const md = renderSummaryMarkdown(full);
+    expect(md).toContain('Targets (advisory): 1 met, 1 not met');
+    expect(md).toContain('| **not met** | search › p95 at 10k |');
+    expect(md).toContain('<summary>search: index-recommendations</summary>');
+    expect(md).toContain('| hnsw | 3 |');
+    const html = renderHtml(full);
+    expect(html).toContain('<h2>Targets (advisory: reported, never failing the run)</h2>');
+    expect(html).toContain('<strong>not met</strong>');
+    expect(html).toContain('<summary>search: index-recommendations</summary>');
   });
 });

@@ -2,10 +2,12 @@
 // numbered footnotes beside the number they qualify. Pure: returns text.
 import { byImportance, formatChange, formatCi, formatNumber, formatPs, formatPercent, metricKey, statusLabel } from './format.ts';
 import type { MetricResult, RunResult } from '../metrics/run-result.ts';
+import { targetRows } from './targets.ts';
 
-function table(rows: string[][]): string {
+/** Columns listed in `right` are right-aligned (numbers). */
+function table(rows: string[][], right: readonly number[] = [2, 3, 4, 5, 6]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c >= 2 && c <= 6 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n');
+  return rows.map((r) => r.map((cell, c) => (right.includes(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n');
 }
 
 /** Footnote numbers per metric, numbering each distinct warning once. */
@@ -50,6 +52,12 @@ export function renderTerminal(run: RunResult): string {
   if (metrics.length > 0) lines.push('', table(rows));
   else lines.push('', 'no metrics were recorded');
   if (notes.length > 0) lines.push('', ...notes.map((n, i) => `[${i + 1}] ${n}`));
+  const targets = targetRows(metrics);
+  if (targets.length > 0) {
+    lines.push('', 'targets (advisory: reported, never failing the run)');
+    lines.push(table([['status', 'metric', 'measured', 'goal', 'source'], ...targets.map((t) => [t.status, t.metric, t.measured, t.goal, t.source])], []));
+  }
+  for (const a of run.attachments ?? []) lines.push(`attached: ${a.suite} / ${a.name} (in report.json, summary.md, report.html)`);
   for (const s of run.suites) for (const e of s.errors) lines.push('', `error in ${s.name}: ${e}`);
   for (const e of run.errors) lines.push('', `error: ${e}`);
   for (const p of run.profiles ?? []) lines.push(`profile: ${p}`);

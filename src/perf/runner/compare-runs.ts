@@ -45,7 +45,7 @@ export function compareRuns(baseline: RunResult, current: RunResult, labels: { b
       decision: { alpha, final: true },
     });
   });
-  return finishRun({
+  const compared = finishRun({
     options: { ...defaultOptions(PROJECT_ROOT), mode: 'compare', profile: current.profile, alpha },
     runId: `compare ${labels.baseline} -> ${labels.current}`,
     context: current.context,
@@ -56,6 +56,8 @@ export function compareRuns(baseline: RunResult, current: RunResult, labels: { b
     suites: current.suites.map((s) => ({ ...s, errors: [] })),
     errors: [],
   });
+  if (current.attachments) compared.attachments = current.attachments;
+  return compared;
 }
 
 /** Merge the results of sharded runs (same commit, different suites) into one run result. */
@@ -66,7 +68,7 @@ export function mergeRuns(runs: readonly RunResult[], runId: string): RunResult 
   const errors = runs.flatMap((r) => r.errors.filter((e) => !e.startsWith('no perf suite matched')));
   const envs = new Set(runs.map((r) => r.environmentClass));
   if (envs.size > 1) errors.push(`merged runs come from different environments: ${[...envs].join(', ')}`);
-  return finishRun({
+  const merged = finishRun({
     options: { ...defaultOptions(PROJECT_ROOT), mode: first.mode === 'save' ? 'compare' : first.mode, profile: first.profile },
     runId,
     context: first.context,
@@ -77,4 +79,7 @@ export function mergeRuns(runs: readonly RunResult[], runId: string): RunResult 
     suites: runs.flatMap((r) => r.suites),
     errors,
   });
+  const attachments = runs.flatMap((r) => r.attachments ?? []);
+  if (attachments.length > 0) merged.attachments = attachments;
+  return merged;
 }

@@ -16,6 +16,7 @@ import { finishRun } from './finish-run.ts';
 import { MATCHER_PREFIX } from '../suite/matchers-prefix.ts';
 import type { HarnessOptions } from '../options.ts';
 import { publishToGithub } from './github/publish.ts';
+import { readAttachments } from '../report/attachments.ts';
 
 export interface RunSink {
   result?: RunResult;
@@ -87,6 +88,8 @@ export function createPerfReporter(options: HarnessOptions, sink: RunSink, print
         suites,
         errors: unhandledErrors.map((e) => `unhandled: ${errorText(e)}`),
       });
+      const attachments = readAttachments(options.reportsDir, run.runId);
+      if (attachments.length > 0) run.attachments = attachments;
       const profilesDir = path.join(options.reportsDir, run.runId, 'profiles');
       if (fs.existsSync(profilesDir)) run.profiles = fs.readdirSync(profilesDir).sort().map((f) => `profiles/${f}`);
       sink.result = run;

@@ -12,6 +12,7 @@ import type { MetricResult } from '../metrics/run-result.ts';
 import { suiteContext } from '../context/suite-context.ts';
 import { makeMetricResult } from '../decision/metric-result.ts';
 import type { DecisionOptions } from '../decision/decide.ts';
+import { attach } from './attachments.ts';
 import { sampleAndDecide } from './sample-and-decide.ts';
 import { attachToTest, baselineFor, harnessOptions, suiteOf, workerContext } from './worker-state.ts';
 
@@ -19,6 +20,8 @@ export interface MeasureOptions extends TimingOptions {
   /** Report throughput (items per second, higher is better) instead of time per call. */
   throughput?: { items: number; unit?: string };
   budget?: Budget;
+  /** Our advisory goal: reported MET / NOT MET with the measured value, never failing the run. */
+  target?: Budget;
   /** Smallest relative change that matters (default 0.05 for timing). */
   tolerance?: number;
   /** Overrides applied in the quick profile (`npm run perf -- --quick`). */
@@ -55,6 +58,8 @@ export const perf = {
   },
   /** Record model packs, database engine/versions and datasets in the run context. */
   context: suiteContext,
+  /** Attach a suite's own table (JSON + Markdown) to the run's reports. */
+  attach,
 };
 
 /** Time a workload (sync or async); one metric in ms per call, or items/s with `throughput`. */
@@ -77,6 +82,7 @@ export async function measure(name: string, fn: Workload, options: MeasureOption
         }
       : { unit: clock() === 'cpu' ? 'cpu ms' : 'ms', direction: 'lower' as const, samples: samplesNs.map((ns) => ns / 1e6) }),
     ...(options.budget && { budget: options.budget }),
+    ...(options.target && { target: options.target }),
     ...(options.tolerance !== undefined && { tolerance: options.tolerance }),
   });
   const baseline = baselineFor(suite, name);
@@ -100,6 +106,8 @@ export interface RecordOptions {
   /** Default `exact`: judged exactly (counts, recall on fixed seeds, agreement, bytes). */
   kind?: MetricKind;
   budget?: Budget;
+  /** Our advisory goal: reported MET / NOT MET with the measured value, never failing the run. */
+  target?: Budget;
   tolerance?: number;
   /**
    * `budget-only`: shown beside the baseline for information, judged only by its budget (e.g. a
@@ -123,6 +131,7 @@ export function record(name: string, values: number | readonly number[], options
     kind: options.kind ?? 'exact',
     samples,
     ...(options.budget && { budget: options.budget }),
+    ...(options.target && { target: options.target }),
     ...(options.tolerance !== undefined && { tolerance: options.tolerance }),
     ...(options.judge && { judge: options.judge }),
   };
