@@ -12,7 +12,9 @@ const dir = path.join(options.reportsDir, options.runId ?? 'unnamed-run', 'profi
 let suite = 'suite';
 
 if (options.cpuProfile || options.heapSnapshot) {
-  beforeAll(async (_context, file) => {
+  // vitest reads the first parameter as a fixture pattern: it must be object destructuring.
+  // eslint-disable-next-line no-empty-pattern
+  beforeAll(async ({}, file) => {
     const filepath = (file as { filepath?: string; file?: { filepath?: string } }).filepath ?? (file as { file?: { filepath?: string } }).file?.filepath ?? 'suite';
     suite = path.basename(filepath).replace(/\.(perf|selftest|test|fixture)\.[cm]?[jt]s$/, '');
     if (options.cpuProfile) await startCpuProfile();
