@@ -1,10 +1,9 @@
 // The vocabulary of verdict aggregation: NLI probabilities per evidence in, a verdict out.
 // Labels are named, never positional: the original system mapped probability indexes to the wrong labels.
 
-export type Verdict = 'SUPPORTED' | 'REFUTED' | 'INSUFFICIENT';
-export const VERDICTS: readonly Verdict[] = ['SUPPORTED', 'REFUTED', 'INSUFFICIENT'];
+import type { Verdict } from '../domain.ts';
 
-export type NliLabel = 'entailment' | 'neutral' | 'contradiction';
+export { VERDICTS, type NliLabel, type Verdict } from '../domain.ts';
 
 /** Softmax output of the NLI model for (premise = evidence, hypothesis = claim), by label name. */
 export interface NliProbabilities {

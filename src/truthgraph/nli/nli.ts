@@ -7,12 +7,9 @@ import { loadPack, type PackInfo } from '../models/pack.ts';
 import { assertText, lengthBuckets, padBatch, type Encoded, type TextTokenizer } from '../tokenize/tokenizer.ts';
 import { resolveNliOptions, type NliOptions, type NliOptionsInput } from './options.ts';
 
-export interface NliPair {
-  /** The evidence text. */
-  premise: string;
-  /** The claim text. */
-  hypothesis: string;
-}
+import type { NliPair } from '../domain.ts';
+
+export type { NliPair } from '../domain.ts';
 
 export interface NliPrediction {
   /** The most probable label name (ties go to the lowest label id). */

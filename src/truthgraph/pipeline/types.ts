@@ -20,10 +20,9 @@ export interface EmbedderLike {
   embed(texts: readonly string[]): Promise<Float32Array[]>;
 }
 
-export interface NliPair {
-  premise: string;
-  hypothesis: string;
-}
+import type { NliPair } from '../domain.ts';
+
+export type { NliPair } from '../domain.ts';
 
 export interface NliPrediction {
   probabilities: NliProbabilities;
@@ -125,7 +124,4 @@ export interface VerificationResult {
   k: number;
 }
 
-export interface ClaimInput {
-  text: string;
-  externalId?: string;
-}
+export type { ClaimInput } from '../domain.ts';

@@ -1,10 +1,9 @@
 // Claims: multi-row insert returning ids in input order, fetch many by id.
 import type { Queryable } from '../queryable.ts';
 
-export interface ClaimInput {
-  text: string;
-  externalId?: string | null;
-}
+import type { ClaimInput } from '../../domain.ts';
+
+export type { ClaimInput } from '../../domain.ts';
 
 export interface Claim {
   id: number;

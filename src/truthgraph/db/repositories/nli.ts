@@ -1,8 +1,9 @@
 // NLI results: probabilities stored under their true label names (entailment/neutral/contradiction).
 import type { Queryable } from '../queryable.ts';
 
-export const NLI_LABELS = ['entailment', 'neutral', 'contradiction'] as const;
-export type NliLabel = (typeof NLI_LABELS)[number];
+import { NLI_LABELS, type NliLabel } from '../../domain.ts';
+
+export { NLI_LABELS, type NliLabel } from '../../domain.ts';
 
 export interface NliInput {
   evidenceId: string;

@@ -3,8 +3,9 @@
 import type { Queryable } from '../queryable.ts';
 import { nliProblem, type NliInput } from './nli.ts';
 
-export const VERDICTS = ['SUPPORTED', 'REFUTED', 'INSUFFICIENT'] as const;
-export type Verdict = (typeof VERDICTS)[number];
+import { VERDICTS, type Verdict } from '../../domain.ts';
+
+export { VERDICTS, type Verdict } from '../../domain.ts';
 
 export interface VerificationInput {
   /** An existing claim id, or a new claim to insert. */
