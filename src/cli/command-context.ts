@@ -5,6 +5,8 @@ import type { CliIo } from '../shared/io.ts';
 
 export interface CommandContext {
   io: CliIo;
+  /** The arguments this run was given: fix lines repeat the user's command with what to change. */
+  argv: readonly string[];
   /** Set by an action to choose the exit code (default 0). */
   setExitCode: (code: number) => void;
 }

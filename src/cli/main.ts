@@ -10,7 +10,7 @@ import { checkArgumentLengths } from './text-input.ts';
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode = 0;
-  const ctx: CommandContext = { io, setExitCode: (code) => void (exitCode = code) };
+  const ctx: CommandContext = { io, argv, setExitCode: (code) => void (exitCode = code) };
   const program = new Command('truthgraph')
     .description('TruthGraph claim verification with a performance regression harness')
     .exitOverride()

@@ -33,7 +33,7 @@ describe('db commands', () => {
     expect(JSON.parse(ingest.out)).toMatchObject({ rows: 2, written: 1, failed: [{ index: 1, id: 'b', reason: 'missing or empty content' }] });
 
     const status = JSON.parse((await cli('db', 'status', '--db-name', 'cli', '--json')).out);
-    expect(status).toMatchObject({ status: 'running', pid: started.pid, migrations: [1], evidence: 1, indexes: [] });
+    expect(status).toMatchObject({ status: 'running', pid: started.pid, migrations: [1, 2], evidence: 1, indexes: [] });
     expect((await cli('db', 'stop', '--db-name', 'cli')).out).toBe(`stopped pid ${started.pid}\n`);
     expect((await cli('db', 'reset', '--db-name', 'cli')).out).toMatch(/^removed .*cli/);
     expect(fs.existsSync(path.join(cacheDir, 'db', 'cli'))).toBe(false);

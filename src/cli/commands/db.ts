@@ -3,13 +3,14 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { embeddedPaths } from '../../truthgraph/db/config.ts';
 import { Database, describeEngine } from '../../truthgraph/db/database.ts';
-import { embeddedServer, readEmbeddedStatus, spawnEmbeddedServer, stopEmbeddedServer } from '../../truthgraph/db/providers/embedded.ts';
+import { dbNameFlag, embeddedServer, readEmbeddedStatus, spawnEmbeddedServer, stopEmbeddedServer } from '../../truthgraph/db/providers/embedded.ts';
 import { countEvidence } from '../../truthgraph/db/repositories/evidence.ts';
 import { UserError } from '../../shared/errors.ts';
 import { listVectorIndexes } from '../../truthgraph/search/indexes.ts';
 import type { CommandContext } from '../command-context.ts';
 import { addDbFlags, dbConfigFrom, type DbFlags } from './db-flags.ts';
 import type { RegisterCommands } from '../command-context.ts';
+import { cliCommand } from '../fix-command.ts';
 
 type Flags = DbFlags & { json?: boolean; yes?: boolean };
 
@@ -61,7 +62,9 @@ export const register: RegisterCommands = (program: Command, ctx: CommandContext
       if (!useUrl && status.status !== 'running') {
         if (status.status === 'stale') ctx.setExitCode(1);
         return out(flags, { status: status.status, ...(status.status === 'stale' ? { reason: status.reason } : {}), dataDir: paths.dataDir, dataDirExists: fs.existsSync(paths.dataDir) },
-          status.status === 'stale' ? `stale: ${status.reason}\n  fix: npx truthgraph db stop (cleans up), then db start` : `embedded server not running (data dir ${paths.dataDir}${fs.existsSync(paths.dataDir) ? '' : ', not created yet'}); start it with: npx truthgraph db start`);
+          status.status === 'stale'
+            ? `stale: ${status.reason}\n  fix: npx truthgraph db stop${dbNameFlag(config.name)} (cleans up; the next command starts a server on demand)`
+            : `embedded server not running (data dir ${paths.dataDir}${fs.existsSync(paths.dataDir) ? '' : ', not created yet'}); start it with: npx truthgraph db start${dbNameFlag(config.name)}`);
       }
       const database = await Database.open({ ...config, migrate: false }, { probeContainer: async () => false });
       try {
@@ -81,7 +84,7 @@ export const register: RegisterCommands = (program: Command, ctx: CommandContext
     .action(async (flags: Flags) => {
       const config = dbConfigFrom(flags, ctx.io);
       if (config.provider === 'url' || (config.provider === 'auto' && config.databaseUrl)) {
-        if (!flags.yes) throw new UserError('db reset on a DATABASE_URL database drops its truthgraph tables', { fix: 'rerun with --yes if that is what you want' });
+        if (!flags.yes) throw new UserError('db reset on a DATABASE_URL database drops its truthgraph tables', { fix: `if that is what you want: ${cliCommand([...ctx.argv, '--yes'])}` });
         const database = await Database.open({ ...config, migrate: false });
         try {
           await database.query('DROP TABLE IF EXISTS nli_results, verification_results, embeddings, evidence, claims, schema_migrations CASCADE');

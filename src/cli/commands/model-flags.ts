@@ -1,9 +1,10 @@
 // Flags and helpers shared by the model commands (models, embed, nli, profile).
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { defaultCacheDir } from '../../shared/paths.ts';
 import { UserError } from '../../shared/errors.ts';
 import type { PackInfo } from '../../truthgraph/models/pack.ts';
+import { DEFAULT_VARIANT, VARIANT_CHOICES, type VariantChoice } from '../../truthgraph/models/spec.ts';
 import type { CliIo } from '../../shared/io.ts';
 
 export interface ServiceFlags {
@@ -18,7 +19,7 @@ export interface ServiceFlags {
 export function addServiceFlags(cmd: Command): Command {
   return cmd
     .option('--pack <pack>', 'synthetic pack name, pack folder, or downloaded hub id')
-    .option('--variant <variant>', 'fp32 | int8')
+    .addOption(new Option('--variant <variant>', `model weights variant (default ${DEFAULT_VARIANT}: int8 when the pack has it)`).choices(VARIANT_CHOICES))
     .option('--batch-size <n>', 'items per ONNX run')
     .option('--threads <n>', 'intra-op threads of an in-process session')
     .option('--workers <n>', '0 = in-process session; N = N worker threads with 1-thread sessions')
@@ -36,7 +37,7 @@ export function serviceOptions(flags: ServiceFlags, io: CliIo) {
   return {
     cacheDir: defaultCacheDir(io.env),
     ...(flags.pack ? { pack: flags.pack } : {}),
-    ...(flags.variant ? { variant: flags.variant as 'fp32' | 'int8' } : {}),
+    ...(flags.variant ? { variant: flags.variant as VariantChoice } : {}),
     ...(flags.batchSize ? { batchSize: intFlag(flags.batchSize, 'batch-size') } : {}),
     ...(flags.threads ? { threads: intFlag(flags.threads, 'threads') } : {}),
     ...(flags.workers ? { workers: intFlag(flags.workers, 'workers') } : {}),

@@ -1,7 +1,9 @@
 // `truthgraph search "text" [--k 10] [--mode exact|ivfflat|hnsw|hybrid] [--json]`.
 import type { Command } from 'commander';
 import { Database, describeEngine } from '../../truthgraph/db/database.ts';
-import { countEmbeddings, modelRefFromPack } from '../../truthgraph/db/repositories/embeddings.ts';
+import { modelRefFromPack } from '../../truthgraph/db/repositories/embeddings.ts';
+import { matchCorpus } from '../../truthgraph/pipeline/corpus-match.ts';
+import { requireCorpus } from '../corpus-errors.ts';
 import { loadEmbedder } from '../../truthgraph/embedding/embedder.ts';
 import { UserError } from '../../shared/errors.ts';
 import { readTextFile, textOrStdin } from '../text-input.ts';
@@ -38,14 +40,27 @@ export const register: RegisterCommands = (program: Command, ctx: CommandContext
       if (!MODES.includes(flags.mode)) throw new UserError(`unknown search mode "${flags.mode}"`, { fix: `use one of: ${MODES.join(', ')}` });
       const k = intFlag(flags.k, 'k')!;
       const minSimilarity = flags.minSimilarity === undefined ? undefined : Number(flags.minSimilarity);
-      const embedder = await withOptions(() => loadEmbedder(serviceOptions(flags, ctx.io)));
-      const db = await Database.open(dbConfigFrom(flags, ctx.io), { log: (m) => !flags.json && ctx.io.stderr(m + '\n') });
+      let embedder = await withOptions(() => loadEmbedder(serviceOptions(flags, ctx.io)));
+      let db: Database;
       try {
-        const model = modelRefFromPack(embedder.pack);
-        const rows = await countEmbeddings(db, 'evidence', model.id);
-        if (rows === 0) {
-          throw new UserError(`no evidence embedded with ${model.id} in this database`, { fix: 'ingest some first: npx truthgraph ingest fixtures/truthgraph/evidence_corpus.json (same --pack/--variant)' });
+        db = await Database.open(dbConfigFrom(flags, ctx.io), { log: (m) => !flags.json && ctx.io.stderr(m + '\n') });
+      } catch (error) {
+        await embedder.dispose();
+        throw error;
+      }
+      try {
+        let corpus = await matchCorpus(db, embedder.pack);
+        if (corpus.status === 'other-variant' && !flags.variant) {
+          // No variant chosen: query with the one the corpus was embedded with, or nothing matches.
+          if (!flags.json) ctx.io.stderr(`the evidence was embedded with ${corpus.otherModelId}: embedding the query with the ${corpus.variant} variant too\n`);
+          const variant = corpus.variant;
+          await embedder.dispose();
+          embedder = await withOptions(() => loadEmbedder({ ...serviceOptions(flags, ctx.io), variant }));
+          corpus = await matchCorpus(db, embedder.pack);
         }
+        requireCorpus(corpus, ctx.argv);
+        const model = modelRefFromPack(embedder.pack);
+        const rows = corpus.status === 'match' ? corpus.count : 0;
         let index: unknown = null;
         if (flags.mode === 'ivfflat' || flags.mode === 'hnsw') {
           const spec: IndexSpec = flags.mode === 'ivfflat'

@@ -35,10 +35,10 @@ describe('verify / demo CLI', () => {
     expect(out.err.join('')).toMatch(/claim is empty/);
   });
 
-  it('verify on an empty store says to run demo', async () => {
+  it('verify on an empty store names the command that loads the sample corpus into that database', async () => {
     const out = io();
     expect(await run(['verify', 'Water boils at 100 degrees Celsius', '--db-name', 'empty', '--variant', 'int8'], out)).toBe(2);
-    expect(out.err.join('')).toMatch(/evidence store is empty[\s\S]*truthgraph demo/);
+    expect(out.err.join('')).toMatch(/evidence store is empty[\s\S]*npx truthgraph ingest \S+evidence_corpus\.json --db-name empty --variant int8, then rerun/);
   });
 
   it('demo loads the sample corpus and verifies every sample claim; verify --file then writes results atomically', async () => {

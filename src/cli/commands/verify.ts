@@ -15,9 +15,12 @@ import { summariseRun } from '../../truthgraph/pipeline/summary.ts';
 import { RETRIEVAL_MODES } from '../../truthgraph/pipeline/types.ts';
 import type { CommandContext } from '../command-context.ts';
 import type { RegisterCommands } from '../command-context.ts';
-import type { VariantChoice } from '../../truthgraph/models/spec.ts';
+import { DEFAULT_VARIANT, VARIANT_CHOICES, type VariantChoice } from '../../truthgraph/models/spec.ts';
 import { formatResult, formatSummary } from './verify-render.ts';
 import { textOrStdin } from '../text-input.ts';
+import { requireCorpus } from '../corpus-errors.ts';
+import { rerunAfterDatabaseLoss } from '../fix-command.ts';
+import { runKeyOf } from '../../truthgraph/pipeline/run-key.ts';
 
 export interface VerifyFlags extends DbFlags, RuntimeModelFlags {
   file?: string;
@@ -70,7 +73,7 @@ export function addRuntimeFlags(cmd: Command): Command {
   return addDbFlags(cmd)
     .option('--embedder <pack>', 'embedding model pack (synthetic name, pack folder or hub id)')
     .option('--nli <pack>', 'NLI model pack (synthetic name, pack folder or hub id)')
-    .addOption(new Option('--variant <variant>', 'model weights variant (auto: int8 when the pack has it)').choices(['auto', 'fp32', 'int8']))
+    .addOption(new Option('--variant <variant>', `model weights variant (default ${DEFAULT_VARIANT}: int8 when the pack has it)`).choices(VARIANT_CHOICES))
     .option('--workers <n>', 'per model: 0 = in-process session, N = N worker threads with 1-thread sessions');
 }
 
@@ -99,18 +102,27 @@ async function runVerify(claimArg: string | undefined, flags: VerifyFlags, ctx: 
   const log = (line: string): void => void (flags.json ? undefined : io.stderr(`${line}\n`));
   const runtime = await openPipeline(config, { log });
   try {
-    await runtime.requireEvidence();
+    requireCorpus(runtime.corpus, ctx.argv);
     if (claims === undefined) {
       const result = await runtime.verifier.verifyClaim(claim!);
       io.stdout(flags.json ? JSON.stringify(result, null, 2) + '\n' : formatResult(result));
       return;
     }
+    // Claims stored by an earlier, interrupted run of the same file and options are not stored again.
+    const runKey = runKeyOf(claims, runtime.verifier.options, { embedder: runtime.embedder.pack, nli: runtime.nli.pack });
+    let done = 0;
     const bar = io.isTTY && !flags.json ? new cliProgress.SingleBar({ format: 'verifying [{bar}] {value}/{total} claims | {eta}s left', stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
     bar?.start(claims.length, 0);
     const start = performance.now();
     let results;
     try {
-      results = await runtime.verifier.verifyClaims(claims, undefined, (p: { done: number }) => bar?.update(p.done));
+      results = await runtime.verifier.verifyClaims(claims, { runKey }, (p: { done: number }) => bar?.update((done = p.done)));
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      throw new UserError(`${error.message}\n  ${done} of ${claims.length} claims were verified and stored before it stopped (one transaction per batch: no batch is half-stored)`, {
+        fix: rerunAfterDatabaseLoss(ctx.argv, runtime.db.server.provider, error.fix, 'claims this run already stored are kept, not stored twice'),
+        cause: error,
+      });
     } finally {
       bar?.stop();
     }

@@ -8,7 +8,7 @@ import { embeddedPaths, type DbConfig } from './config.ts';
 import { Instrumentation, type OperationStats } from './instrumentation.ts';
 import { migrate, type MigrationReport } from './migrations.ts';
 import { containerRuntimeAvailable, startContainer } from './providers/container.ts';
-import { embeddedProvider, readEmbeddedStatus } from './providers/embedded.ts';
+import { dbNameFlag, embeddedProvider, readEmbeddedStatus } from './providers/embedded.ts';
 import { chooseProvider } from './providers/select.ts';
 import type { DbLog, DbServer, ResolvedProvider } from './providers/types.ts';
 import { urlProvider } from './providers/url.ts';
@@ -112,11 +112,11 @@ export class Database implements Queryable, TransactionRunner, SettingsQueryRunn
     return Database.connect(server, config, options.log);
   }
 
-  static async connect(server: DbServer, config: Pick<DbConfig, 'poolSize' | 'migrate'>, log?: DbLog): Promise<Database> {
+  static async connect(server: DbServer, config: Pick<DbConfig, 'poolSize' | 'migrate'> & Partial<Pick<DbConfig, 'name'>>, log?: DbLog): Promise<Database> {
     const db = new Database(server, config.poolSize ?? server.defaultPoolSize);
     try {
       await db.ensureExtensions();
-      if (config.migrate) db.migrations = await migrate(db);
+      if (config.migrate) db.migrations = await migrate(db, undefined, resetCommand(server, config.name ?? 'default'));
       const { rows } = await db.query<{ oid: number }>("SELECT oid FROM pg_type WHERE typname = 'vector'");
       db.vectorOid = rows[0]?.oid;
       db.engine = await db.readEngineInfo();
@@ -337,6 +337,13 @@ export class Database implements Queryable, TransactionRunner, SettingsQueryRunn
     await this.pool.end().catch(() => {});
     await this.server.release();
   }
+}
+
+/** The command that recreates the truthgraph schema of this database (deleting its data). */
+function resetCommand(server: DbServer, name: string): string {
+  if (server.provider === 'embedded') return `npx truthgraph db reset${dbNameFlag(name)}`;
+  if (server.provider === 'url') return 'npx truthgraph db reset --yes (drops the truthgraph tables of the DATABASE_URL / --database-url database)';
+  return 'npx truthgraph db reset';
 }
 
 export function describeEngine(info: EngineInfo): string {

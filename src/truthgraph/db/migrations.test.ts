@@ -13,9 +13,9 @@ afterAll(async () => db?.close());
 describe('migrations', () => {
   it('apply from empty in order, then re-run as a no-op', async () => {
     const migrations = loadMigrations();
-    expect(migrations.map((m) => m.version)).toEqual([1]);
-    expect(await migrate(db)).toEqual({ applied: [1], current: 1 });
-    expect(await migrate(db)).toEqual({ applied: [], current: 1 });
+    expect(migrations.map((m) => m.version)).toEqual([1, 2]);
+    expect(await migrate(db)).toEqual({ applied: [1, 2], current: 2 });
+    expect(await migrate(db)).toEqual({ applied: [], current: 2 });
     const { rows } = await db.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
     );
@@ -37,7 +37,7 @@ describe('migrations', () => {
     await db.query("INSERT INTO schema_migrations (version, name, checksum) VALUES (99, 'from_the_future', 'x')");
     const error = await migrate(db).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).message).toBe('the database schema is at version 99 (from_the_future) but this code only knows up to 1');
+    expect((error as UserError).message).toBe('the database schema is at version 99 (from_the_future) but this code only knows up to 2');
     expect((error as UserError).fix).toMatch(/db reset/);
     await db.query('DELETE FROM schema_migrations WHERE version = 99');
   });

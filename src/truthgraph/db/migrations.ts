@@ -44,6 +44,8 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
 export async function migrate(
   db: Queryable & TransactionRunner,
   migrations: readonly Migration[] = loadMigrations(),
+  /** The command that recreates this database (fix lines name the same database). */
+  resetCommand = 'npx truthgraph db reset',
 ): Promise<MigrationReport> {
   await db.query(CREATE_TABLE);
   const { rows } = await db.query<{ version: number; checksum: string; name: string }>(
@@ -55,13 +57,13 @@ export async function migrate(
     if (row.version > latestKnown) {
       throw new UserError(
         `the database schema is at version ${row.version} (${row.name}) but this code only knows up to ${latestKnown}`,
-        { fix: 'update truthgraph to a version that knows this schema, or use a fresh database (npx truthgraph db reset)' },
+        { fix: `update truthgraph to a version that knows this schema, or recreate the database (deletes its data): ${resetCommand}` },
       );
     }
     const migration = known.get(row.version);
     if (migration && migration.checksum !== row.checksum) {
       throw new UserError(`migration ${row.version}_${row.name} was edited after it was applied`, {
-        fix: 'add a new migration instead of editing an applied one, or recreate the database (npx truthgraph db reset)',
+        fix: `add a new migration instead of editing an applied one, or recreate the database (deletes its data): ${resetCommand}`,
       });
     }
   }

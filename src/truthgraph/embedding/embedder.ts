@@ -20,7 +20,7 @@ export interface Embedder {
 export async function loadEmbedder(input: EmbedderOptionsInput): Promise<Embedder> {
   const options = resolveEmbedderOptions(input);
   const pack = await loadPack({ pack: options.pack, cacheDir: options.cacheDir, variant: options.variant, autoBuild: options.autoBuild, expectKind: 'embedder' });
-  const runner = await createRunner(pack.modelPath, { workers: options.workers, threads: options.threads });
+  const runner = await createRunner(pack.modelPath, { workers: options.workers, threads: options.threads, fix: pack.fix });
   const output = runner.outputNames.includes('last_hidden_state') ? 'last_hidden_state' : runner.outputNames[0]!;
   if (!['input_ids', 'attention_mask'].every((n) => runner.inputNames.includes(n))) {
     await runner.dispose();

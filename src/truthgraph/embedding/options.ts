@@ -1,13 +1,13 @@
 // Embedder options: defaults resolved once into one complete, validated object (docs/code-style.md, rule 7).
 import { z } from 'zod';
-import { DEFAULT_EMBEDDER_PACK } from '../models/spec.ts';
+import { DEFAULT_EMBEDDER_PACK, DEFAULT_VARIANT } from '../models/spec.ts';
 
 export const EmbedderOptionsSchema = z.object({
   /** Synthetic pack name, pack folder or downloaded hub id. */
   pack: z.string().min(1).default(DEFAULT_EMBEDDER_PACK),
   /** Root of generated state (packs live in <cacheDir>/models). */
   cacheDir: z.string().min(1),
-  variant: z.enum(['auto', 'fp32', 'int8']).default('fp32'),
+  variant: z.enum(['auto', 'fp32', 'int8']).default(DEFAULT_VARIANT),
   /** Texts per ORT run (batches are cut from length-sorted texts). */
   batchSize: z.number().int().min(1).max(4096).default(32),
   /** Sequence cap including [CLS]/[SEP]; longer texts are truncated. */

@@ -3,7 +3,7 @@
 // +27-68% int8, because two session.run calls from one JS thread never overlap).
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../../shared/errors.ts';
-import { createSession, ort, ortSessionOptions, DEFAULT_SESSION_OPTIONS, type SessionOptions } from './session.ts';
+import { createSession, ort, ortSessionOptions, DEFAULT_SESSION_OPTIONS, REBUILD_HINT, type SessionOptions } from './session.ts';
 
 export interface FeedTensor {
   data: BigInt64Array;
@@ -29,11 +29,13 @@ export interface RunnerOptions {
   workers: number;
   threads: number;
   session?: Partial<Omit<SessionOptions, 'threads'>>;
+  /** What to tell the user when onnxruntime cannot load the file (the pack's rebuild command). */
+  fix?: string;
 }
 
 export async function createRunner(modelPath: string, options: RunnerOptions): Promise<Runner> {
-  if (options.workers > 0) return WorkerPoolRunner.create(modelPath, options.workers, { ...options.session, threads: 1 });
-  return InProcessRunner.create(modelPath, { ...options.session, threads: options.threads });
+  if (options.workers > 0) return WorkerPoolRunner.create(modelPath, options.workers, { ...options.session, threads: 1 }, options.fix);
+  return InProcessRunner.create(modelPath, { ...options.session, threads: options.threads }, options.fix);
 }
 
 class InProcessRunner implements Runner {
@@ -42,8 +44,8 @@ class InProcessRunner implements Runner {
 
   private constructor(private readonly session: ort.InferenceSession) {}
 
-  static async create(modelPath: string, options: Partial<SessionOptions>): Promise<InProcessRunner> {
-    return new InProcessRunner(await createSession(modelPath, options));
+  static async create(modelPath: string, options: Partial<SessionOptions>, fix?: string): Promise<InProcessRunner> {
+    return new InProcessRunner(await createSession(modelPath, options, fix));
   }
 
   get inputNames(): readonly string[] {
@@ -117,7 +119,7 @@ class WorkerPoolRunner implements Runner {
     return this.workers.length;
   }
 
-  static async create(modelPath: string, count: number, options: Partial<SessionOptions>): Promise<WorkerPoolRunner> {
+  static async create(modelPath: string, count: number, options: Partial<SessionOptions>, fix = REBUILD_HINT): Promise<WorkerPoolRunner> {
     const ortOptions = ortSessionOptions({ ...DEFAULT_SESSION_OPTIONS, ...options });
     const started = await Promise.allSettled(
       Array.from({ length: count }, () => startWorker(modelPath, ortOptions)),
@@ -126,9 +128,7 @@ class WorkerPoolRunner implements Runner {
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) {
       await Promise.all(ok.map((s) => s.worker.terminate()));
-      throw new UserError(`onnxruntime could not load ${modelPath}: ${(failed.reason as Error).message}`, {
-        fix: 'rebuild or re-download the pack (npx truthgraph models build <name> / models download <hub-id>)',
-      });
+      throw new UserError(`onnxruntime could not load ${modelPath}: ${(failed.reason as Error).message}`, { fix });
     }
     return new WorkerPoolRunner(
       ok.map((s) => ({ worker: s.worker, busy: null })),

@@ -43,13 +43,16 @@ export function ortSessionOptions(o: SessionOptions): ort.InferenceSession.Sessi
   };
 }
 
-export async function createSession(modelPath: string, options: Partial<SessionOptions> = {}): Promise<ort.InferenceSession> {
+/** For callers that do not know which pack a file belongs to. */
+export const REBUILD_HINT = 'rebuild or re-download the pack (npx truthgraph models build <name> --force / models download <hub-id>)';
+
+export async function createSession(modelPath: string, options: Partial<SessionOptions> = {}, fix = REBUILD_HINT): Promise<ort.InferenceSession> {
   const o = { ...DEFAULT_SESSION_OPTIONS, ...options };
   try {
     return await ort.InferenceSession.create(modelPath, ortSessionOptions(o));
   } catch (cause) {
     throw new UserError(`onnxruntime could not load ${modelPath}: ${(cause as Error).message}`, {
-      fix: 'rebuild or re-download the pack (npx truthgraph models build <name> / models download <hub-id>)',
+      fix,
       cause,
     });
   }

@@ -37,6 +37,8 @@ export interface LoadedPack {
   config: BertConfig;
   tokenizer: TextTokenizer;
   modelPath: string;
+  /** The command that rebuilds or re-downloads this pack (for errors about its files). */
+  fix: string;
 }
 
 export interface PackRequest {
@@ -127,7 +129,7 @@ export async function loadPack(req: PackRequest): Promise<LoadedPack> {
     hash: manifest.files[modelFile]!.sha256,
     source: manifest.source,
   };
-  return { info, config, tokenizer, modelPath: path.join(dir, modelFile) };
+  return { info, config, tokenizer, modelPath: path.join(dir, modelFile), fix };
 }
 
 export interface PackListing {

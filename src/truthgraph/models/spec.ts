@@ -10,6 +10,12 @@ export type Variant = 'fp32' | 'int8';
 /** `auto` picks int8 when the pack ships it (2.5x faster on our CPUs), else fp32. */
 export type VariantChoice = Variant | 'auto';
 export const VARIANTS: readonly Variant[] = ['fp32', 'int8'];
+export const VARIANT_CHOICES: readonly VariantChoice[] = ['auto', 'fp32', 'int8'];
+/**
+ * The one variant default of ingest, demo, verify, search, embed, nli and the pipeline: vectors stored
+ * by one command must be found by the next (int8: fp32 NLI cannot meet the latency targets on 2 cores).
+ */
+export const DEFAULT_VARIANT: VariantChoice = 'auto';
 
 export interface BertSpec {
   name: string;

@@ -58,7 +58,7 @@ export async function loadNli(input: NliOptionsInput): Promise<NliModel> {
   const options = resolveNliOptions(input);
   const pack = await loadPack({ pack: options.pack, cacheDir: options.cacheDir, variant: options.variant, autoBuild: options.autoBuild, expectKind: 'nli' });
   const labels = labelsFromConfig(pack.config.id2label, pack.info.id);
-  const runner = await createRunner(pack.modelPath, { workers: options.workers, threads: options.threads });
+  const runner = await createRunner(pack.modelPath, { workers: options.workers, threads: options.threads, fix: pack.fix });
   const maxTokens = Math.min(options.maxTokens, pack.config.max_position_embeddings ?? options.maxTokens);
   return new OnnxNli(pack.info, labels, options, pack.tokenizer, runner, maxTokens);
 }

@@ -1,11 +1,11 @@
 // NLI options: defaults resolved once into one complete, validated object (docs/code-style.md, rule 7).
 import { z } from 'zod';
-import { DEFAULT_NLI_PACK } from '../models/spec.ts';
+import { DEFAULT_NLI_PACK, DEFAULT_VARIANT } from '../models/spec.ts';
 
 export const NliOptionsSchema = z.object({
   pack: z.string().min(1).default(DEFAULT_NLI_PACK),
   cacheDir: z.string().min(1),
-  variant: z.enum(['auto', 'fp32', 'int8']).default('fp32'),
+  variant: z.enum(['auto', 'fp32', 'int8']).default(DEFAULT_VARIANT),
   /** Pairs per ORT run. */
   batchSize: z.number().int().min(1).max(1024).default(16),
   /** Pair sequence cap ([CLS] premise [SEP] hypothesis [SEP]), truncated longest-first. */

@@ -74,6 +74,7 @@ function toVerificationInput(r: VerificationRecord): VerificationInput {
     pipelineVersion: r.pipelineVersion,
     retrievalMethod: r.retrievalMethod,
     timings: { ...r.timings },
+    ...(r.run ? { run: r.run } : {}),
     nli: r.evidence.map((e) => ({
       evidenceId: e.evidenceId,
       label: e.prediction.label,

@@ -33,6 +33,11 @@ const optionsSchema = z.object({
   cacheSize: z.number().int().min(0),
   /** Write claims, NLI rows and verification results (one transaction per batch). */
   store: z.boolean(),
+  /**
+   * Identity of a batch run (see run-key.ts): stored results carry it with each claim's index, and a
+   * rerun of an interrupted run stores only what is missing. null: every verification is stored.
+   */
+  runKey: z.string().min(1).nullable(),
   pipelineVersion: z.string().min(1),
 });
 
@@ -52,6 +57,7 @@ export const DEFAULT_VERIFY_OPTIONS: VerifyOptions = Object.freeze({
   maxClaimChars: 2000,
   cacheSize: 4096,
   store: true,
+  runKey: null,
   pipelineVersion: PIPELINE_VERSION,
 });
 

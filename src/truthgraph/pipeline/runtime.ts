@@ -8,9 +8,14 @@ import { loadEmbedder, type Embedder } from '../embedding/embedder.ts';
 import type { EmbedderOptionsInput } from '../embedding/options.ts';
 import { loadNli, type NliModel } from '../nli/nli.ts';
 import type { NliOptionsInput } from '../nli/options.ts';
-import type { VariantChoice } from '../models/spec.ts';
+import { DEFAULT_VARIANT, type VariantChoice } from '../models/spec.ts';
 import { UserError } from '../../shared/errors.ts';
+import { DATASET_DIR } from '../../shared/paths.ts';
+import path from 'node:path';
+
+const SAMPLE_EVIDENCE_FILE = path.join(DATASET_DIR, 'evidence_corpus.json');
 import { DbEvidenceStore, embedderAdapter, nliAdapter } from './adapters.ts';
+import { matchCorpus, type CorpusMatch } from './corpus-match.ts';
 import { resolveVerifyOptions, type VerifyOptions, type VerifyOptionsInput } from './options.ts';
 import { Verifier } from './verify.ts';
 
@@ -32,8 +37,7 @@ export interface ModelChoice {
 
 /** Assembles the runtime config; `cacheDir` comes from the caller's resolved environment. */
 export function resolveRuntimeConfig(db: DbConfig, models: ModelChoice, verify: VerifyOptionsInput, cacheDir: string = db.cacheDir): RuntimeConfig {
-  // int8 where the pack ships it: fp32 NLI cannot meet the pipeline's latency targets on 2 cores.
-  const variant = models.variant ?? 'auto';
+  const variant = models.variant ?? DEFAULT_VARIANT;
   const workers = models.workers === undefined ? {} : { workers: models.workers };
   return {
     db,
@@ -54,6 +58,8 @@ export interface PipelineRuntime extends Pipeline {
   db: Database;
   embedder: Embedder;
   nli: NliModel;
+  /** How the store's evidence vectors relate to the embedder (after following the corpus's variant). */
+  corpus: CorpusMatch;
   close(): Promise<void>;
 }
 
@@ -78,7 +84,7 @@ export function createPipeline(parts: { db: Database; embedder: Embedder; nli: N
           total === 0
             ? 'the evidence store is empty: there is nothing to verify claims against'
             : `the evidence store has ${total} evidence items but none embedded with ${embeddingModel.id}`,
-          { fix: 'run `npx truthgraph demo` to load the sample corpus (or load a corpus embedded with the same embedder pack)' },
+          { fix: `load evidence embedded with ${embeddingModel.id}, e.g. the sample corpus: npx truthgraph ingest ${SAMPLE_EVIDENCE_FILE} (with the same pack and variant)` },
         );
       }
       return n;
@@ -118,11 +124,26 @@ export async function openPipeline(config: RuntimeConfig, options: { log?: (line
     throw [db, embedder, nli].find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason;
   }
   const parts = { db: db.value, embedder: embedder.value, nli: nli.value };
+  let corpus: CorpusMatch;
+  try {
+    corpus = await matchCorpus(parts.db, parts.embedder.pack);
+    if (corpus.status === 'other-variant' && (config.embedder.variant ?? DEFAULT_VARIANT) === 'auto') {
+      // The variant was not chosen: query with the one the corpus was embedded with, or nothing matches.
+      log(`the evidence was embedded with ${corpus.otherModelId}: embedding claims with the ${corpus.variant} variant too`);
+      await parts.embedder.dispose();
+      parts.embedder = await loadEmbedder({ ...config.embedder, variant: corpus.variant });
+      corpus = await matchCorpus(parts.db, parts.embedder.pack);
+    }
+  } catch (error) {
+    await Promise.allSettled([parts.db.close(), parts.embedder.dispose(), parts.nli.dispose()]);
+    throw error;
+  }
   const pipeline = createPipeline(parts, config.verify);
   await warmUp(pipeline, parts, config.verify);
   return {
     ...pipeline,
     ...parts,
+    corpus,
     close: async () => {
       await Promise.allSettled([parts.db.close(), parts.embedder.dispose(), parts.nli.dispose()]);
     },

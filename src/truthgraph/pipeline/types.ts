@@ -64,6 +64,8 @@ export interface VerificationRecord {
   retrievalMethod: string;
   /** Stages before the store (the store's own time is unknown while it runs). */
   timings: Pick<StageTimings, 'embed' | 'retrieve' | 'nli' | 'aggregate'>;
+  /** Part of a batch run (options.runKey): a claim index already stored for the run is not stored again. */
+  run?: { key: string; index: number };
 }
 
 export interface StoredVerification {

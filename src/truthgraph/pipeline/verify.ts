@@ -131,6 +131,7 @@ export async function verifyBatch(claims: readonly (ClaimInput & { index: number
         pipelineVersion: options.pipelineVersion,
         retrievalMethod: options.mode,
         timings: stageTimes,
+        ...(options.runKey === null ? {} : { run: { key: options.runKey, index: claim.index } }),
       };
     });
     try {

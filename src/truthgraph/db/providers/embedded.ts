@@ -108,20 +108,20 @@ export async function spawnEmbeddedServer(options: SpawnOptions): Promise<Embedd
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new UserError(`embedded database server did not start within ${READY_TIMEOUT_MS / 1000} s`, {
-        fix: `see ${options.logFile ?? 'stderr'}; if the data dir is damaged run \`npx truthgraph db reset\``,
+        fix: `see ${options.logFile ?? 'stderr'}; if the data dir is damaged: ${embeddedResetCommand(options.dataDir)} (deletes its data)`,
       }));
     }, READY_TIMEOUT_MS);
     child.once('message', (message: { type: string; message?: string } & EmbeddedState) => {
       clearTimeout(timer);
       if (message.type === 'ready') resolve(message);
       else reject(new UserError(`embedded database server failed to start: ${message.message}`, {
-        fix: `if the data dir ${options.dataDir} is damaged, run \`npx truthgraph db reset\``,
+        fix: `the data dir ${options.dataDir} is damaged or unreadable: ${embeddedResetCommand(options.dataDir)} (deletes its data; the next command recreates it)`,
       }));
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new UserError(`embedded database server exited during start (code ${code}, signal ${signal})`, {
-        fix: `see ${options.logFile ?? 'stderr'}; \`npx truthgraph db reset\` recreates the data dir`,
+        fix: `see ${options.logFile ?? 'stderr'}; if the data dir is damaged: ${embeddedResetCommand(options.dataDir)} (deletes its data; the next command recreates it)`,
       }));
     });
   });
@@ -180,8 +180,18 @@ export async function stopEmbeddedServer(stateFile: string, timeoutMs = 30_000):
   return status;
 }
 
+/** `--db-name X` for a data dir other than the default one (fix lines must name the same database). */
+export function dbNameFlag(name: string): string {
+  return name === 'default' ? '' : ` --db-name ${name}`;
+}
+
+/** The command that deletes (and so lets the next command recreate) an embedded data dir. */
+export function embeddedResetCommand(dataDir: string | null): string {
+  return `npx truthgraph db reset${dataDir ? dbNameFlag(path.basename(dataDir)) : ''}`;
+}
+
 function embeddedFix(name: string): string {
-  return `rerun the command (an embedded server is started on demand) or restart it: npx truthgraph db stop --name ${name} && npx truthgraph db start --name ${name}`;
+  return `rerun the command: it starts the embedded server again on demand (to keep one running: npx truthgraph db start${dbNameFlag(name)})`;
 }
 
 export function embeddedServer(

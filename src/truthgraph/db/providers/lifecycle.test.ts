@@ -69,7 +69,7 @@ describe('embedded server lifecycle (file-backed)', () => {
       const error = (await db.query('SELECT 1').catch((e: unknown) => e)) as UserError;
       expect(error).toBeInstanceOf(UserError);
       expect(error.message).toContain(`(embedded) at 127.0.0.1:${server.state.port} is not reachable`);
-      expect(error.fix).toContain('npx truthgraph db start --name life');
+      expect(error.fix).toContain('npx truthgraph db start --db-name life');
       await db.close();
 
       expect(await readEmbeddedStatus(paths.stateFile)).toMatchObject({ status: 'stale', reason: expect.stringMatching(/crashed or killed/) });

@@ -1,6 +1,8 @@
 // Evidence ingest and reads. Ingest is chunked: one multi-row INSERT ... SELECT FROM unnest per chunk,
 // one transaction per chunk (evidence + embeddings together); a failing chunk is retried row by row
-// so the report names each bad row and why.
+// so the report names each bad row and why (a lost database stops the ingest instead: no row is bad).
+// Rows are upserted by id, so rerunning an interrupted ingest duplicates nothing.
+import { UserError } from '../../../shared/errors.ts';
 import type { Queryable, TransactionRunner } from '../queryable.ts';
 import { vectorProblem, type VectorLike } from '../vector.ts';
 import { EMBEDDING_UPSERT_SQL, embeddingUpsertParams, type ModelRef } from './embeddings.ts';
@@ -180,6 +182,9 @@ async function writeChunks(
       report.embeddings += await db.transaction((tx) => writeChunk(tx, chunk, options.model));
       report.written += chunk.length;
     } catch (chunkError) {
+      // The database layer raises UserError for a lost or unreachable server: no row is to blame,
+      // and retrying row by row would only report every row as failed.
+      if (chunkError instanceof UserError) throw chunkError;
       if (chunk.length === 1) {
         report.failed.push({ index: chunk[0]!.index, id: chunk[0]!.item.evidence.id, reason: (chunkError as Error).message });
       } else {
@@ -189,6 +194,7 @@ async function writeChunks(
             report.embeddings += await db.transaction((tx) => writeChunk(tx, [row], options.model));
             report.written++;
           } catch (rowError) {
+            if (rowError instanceof UserError) throw rowError;
             report.failed.push({ index: row.index, id: row.item.evidence.id, reason: (rowError as Error).message });
           }
         }
@@ -228,6 +234,15 @@ export async function getEvidenceWithEmbeddings(
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** Up to `limit` evidence rows (id, content) after `afterId` in id order: keyset pages over the whole store. */
+export async function evidencePage(db: Queryable, afterId: string | null, limit: number): Promise<{ id: string; content: string }[]> {
+  const { rows } = await db.query<{ id: string; content: string }>(
+    'SELECT e.id, e.content FROM evidence e WHERE $1::text IS NULL OR e.id > $1 ORDER BY e.id LIMIT $2',
+    [afterId, limit],
+  );
+  return rows;
 }
 
 export async function countEvidence(db: Queryable): Promise<number> {

@@ -1,5 +1,6 @@
 // Verification results stored with their claims and NLI rows: the whole batch in ONE statement
-// (data-modifying CTEs are atomic), so no transaction is held open across round trips.
+// (data-modifying CTEs are atomic), so no transaction is held open across round trips. Results of a
+// batch run carry (run key, claim index): one already stored is kept, so a rerun duplicates nothing.
 import type { Queryable } from '../queryable.ts';
 import { nliProblem, type NliInput } from './nli.ts';
 
@@ -19,6 +20,8 @@ export interface VerificationInput {
   /** Per-stage timings in ms, stored as jsonb. */
   timings: Record<string, number>;
   nli: readonly NliInput[];
+  /** Part of a batch run: a (key, index) already stored is kept and not written again. */
+  run?: { key: string; index: number };
 }
 
 export interface StoredVerification {
@@ -28,28 +31,36 @@ export interface StoredVerification {
 }
 
 const STORE_SQL = `
-WITH v_in AS MATERIALIZED (
-  SELECT t.ord,
-         COALESCE(t.claim_id, nextval(pg_get_serial_sequence('claims', 'id'))) AS claim_id,
-         t.claim_id IS NULL AS new_claim, t.claim_text, t.external_id,
-         nextval(pg_get_serial_sequence('verification_results', 'id')) AS verification_id,
-         t.verdict, t.confidence, t.es, t.ns, t.cs, t.n_ev, t.n_sup, t.n_ref, t.n_neu, t.pv, t.rm, t.timings
+WITH done AS MATERIALIZED (
+  -- Claims of a batch run that an earlier (interrupted) run already stored: kept, not written again.
+  SELECT r.ord, d.id, d.claim_id
+    FROM unnest($23::text[], $24::int[]) WITH ORDINALITY AS r(run_key, run_index, ord)
+    JOIN verification_results d ON d.run_key = r.run_key AND d.run_index = r.run_index
+), v_in AS MATERIALIZED (
+  -- A plain scan of the input (no join), so new ids are drawn in input order.
+  SELECT t.ord, (SELECT done.id FROM done WHERE done.ord = t.ord) AS done_id,
+         COALESCE((SELECT done.claim_id FROM done WHERE done.ord = t.ord), t.claim_id, nextval(pg_get_serial_sequence('claims', 'id'))) AS claim_id,
+         t.claim_id IS NULL AND NOT EXISTS (SELECT 1 FROM done WHERE done.ord = t.ord) AS new_claim, t.claim_text, t.external_id,
+         COALESCE((SELECT done.id FROM done WHERE done.ord = t.ord), nextval(pg_get_serial_sequence('verification_results', 'id'))) AS verification_id,
+         t.verdict, t.confidence, t.es, t.ns, t.cs, t.n_ev, t.n_sup, t.n_ref, t.n_neu, t.pv, t.rm, t.timings, t.run_key, t.run_index
     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::real[], $6::real[], $7::real[], $8::real[],
-                $9::int[], $10::int[], $11::int[], $12::int[], $13::text[], $14::text[], $15::jsonb[])
+                $9::int[], $10::int[], $11::int[], $12::int[], $13::text[], $14::text[], $15::jsonb[], $23::text[], $24::int[])
          WITH ORDINALITY AS t(claim_id, claim_text, external_id, verdict, confidence, es, ns, cs,
-                              n_ev, n_sup, n_ref, n_neu, pv, rm, timings, ord)
+                              n_ev, n_sup, n_ref, n_neu, pv, rm, timings, run_key, run_index, ord)
 ), c AS (
   INSERT INTO claims (id, text, external_id)
   SELECT claim_id, claim_text, external_id FROM v_in WHERE new_claim
 ), v AS (
   INSERT INTO verification_results (id, claim_id, verdict, confidence, entailment_score, neutral_score,
     contradiction_score, evidence_count, supporting_count, refuting_count, neutral_count, pipeline_version,
-    retrieval_method, timings)
-  SELECT verification_id, claim_id, verdict, confidence, es, ns, cs, n_ev, n_sup, n_ref, n_neu, pv, rm, timings FROM v_in
+    retrieval_method, timings, run_key, run_index)
+  SELECT verification_id, claim_id, verdict, confidence, es, ns, cs, n_ev, n_sup, n_ref, n_neu, pv, rm, timings, run_key, run_index
+    FROM v_in WHERE done_id IS NULL
 ), n_in AS MATERIALIZED (
   SELECT nextval(pg_get_serial_sequence('nli_results', 'id')) AS id, n.*
     FROM unnest($16::int[], $17::text[], $18::text[], $19::real[], $20::real[], $21::real[], $22::text[])
          WITH ORDINALITY AS n(vord, evidence_id, label, e, ne, co, model_id, nord)
+   WHERE NOT EXISTS (SELECT 1 FROM v_in WHERE v_in.ord = n.vord AND v_in.done_id IS NOT NULL)
 ), n AS (
   INSERT INTO nli_results (id, claim_id, evidence_id, verification_id, label, entailment_prob, neutral_prob,
     contradiction_prob, model_id)
@@ -57,7 +68,10 @@ WITH v_in AS MATERIALIZED (
     FROM n_in JOIN v_in ON v_in.ord = n_in.vord
 )
 SELECT v_in.ord, v_in.claim_id, v_in.verification_id,
-       COALESCE((SELECT array_agg(n_in.id ORDER BY n_in.nord) FROM n_in WHERE n_in.vord = v_in.ord), '{}') AS nli_ids
+       CASE WHEN v_in.done_id IS NULL
+            THEN COALESCE((SELECT array_agg(n_in.id ORDER BY n_in.nord) FROM n_in WHERE n_in.vord = v_in.ord), '{}')
+            ELSE COALESCE((SELECT array_agg(x.id ORDER BY x.id) FROM nli_results x WHERE x.verification_id = v_in.done_id), '{}')
+       END AS nli_ids
   FROM v_in ORDER BY v_in.ord`;
 
 function problem(input: VerificationInput): string | undefined {
@@ -104,6 +118,8 @@ export async function storeVerifications(db: Queryable, inputs: readonly Verific
     ncol((n) => n.row.neutral),
     ncol((n) => n.row.contradiction),
     ncol((n) => n.row.modelId),
+    col((v) => v.run?.key ?? null),
+    col((v) => v.run?.index ?? null),
   ]);
   return rows.map((r) => ({
     claimId: Number(r.claim_id),
