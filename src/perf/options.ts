@@ -54,7 +54,37 @@ export interface HarnessOptions {
   print: boolean;
   /** Write reports/<run-id>/ (false for the internal profiling re-run). */
   writeReports: boolean;
+  /** A/B mode (`--base <ref>`): base and head measured in lockstep on this machine, in this run. */
+  ab?: AbOptions;
+  /** Internal: this process is one side of an A/B run, driven by the conductor at `socket`. */
+  abSide?: AbSideOptions;
 }
+
+export interface AbOptions {
+  /** The base revision as the user named it (a branch, tag, commit or HEAD). */
+  baseRef: string;
+  /** Rounds (fresh process pairs) every suite gets; more only for suites with undecided metrics. */
+  minRounds: number;
+  maxRounds: number;
+  /** Wall-clock budget of the whole A/B run; no new round starts that would not fit (s). */
+  maxTimeS: number;
+  /** Confidence of the reported intervals. */
+  confidence: number;
+}
+
+export interface AbSideOptions {
+  side: 'base' | 'head';
+  socket: string;
+  round: number;
+  /** Only these suites (file names without .perf.ts): later rounds re-run undecided suites. */
+  suites?: string[];
+}
+
+/** Defaults per profile: quick must finish in minutes on 2 cores, adaptive rounds included. */
+export const AB_DEFAULTS = {
+  quick: { minRounds: 3, maxRounds: 5, maxTimeS: 660 },
+  full: { minRounds: 2, maxRounds: 4, maxTimeS: 5_400 },
+} as const;
 
 export const PROVIDE_KEY = 'truthgraphPerf';
 
@@ -95,6 +125,10 @@ export const PERF_USAGE = `usage: npm run perf -- [options]
   --shard <i/n>            run the i-th of n shards of the suites (merge: truthgraph perf merge)
   --no-profile-regressions do not re-run regressed suites with the CPU profiler afterwards
   --baselines-dir <dir>    (default baselines/)   --reports-dir <dir> (default reports/)
+  --base <git-ref>         A/B mode: measure <git-ref> and the working tree in lockstep on this
+                           machine and judge the change (PRs, any machine); no stored baseline used
+  --rounds <n>             A/B: rounds (fresh process pairs) per suite (default quick 3, full 2)
+  --max-time <s>           A/B: time budget; extra rounds for undecided metrics stop at it
 exit codes: 0 pass, 1 regression or budget failure, 2 harness error`;
 
 /** Parse `npm run perf` arguments (node:util parseArgs, strict); bad flags are a UserError (exit 2). */
@@ -131,6 +165,34 @@ export function resolveOptions(argv: readonly string[], env: NodeJS.ProcessEnv, 
   if (values['heap-snapshot']) o.heapSnapshot = true;
   if (values['baselines-dir'] !== undefined) o.baselinesDir = path.resolve(cwd, values['baselines-dir']);
   if (values['reports-dir'] !== undefined) o.reportsDir = path.resolve(cwd, values['reports-dir']);
+  if (values['ab-side'] !== undefined) {
+    const side = values['ab-side'];
+    if (side !== 'base' && side !== 'head') throw new UserError(`--ab-side must be base or head, got ${side}`, { fix: PERF_USAGE });
+    if (!values['ab-socket']) throw new UserError('--ab-side needs --ab-socket (internal flags of `npm run perf -- --base <ref>`)', { fix: PERF_USAGE });
+    o.abSide = {
+      side,
+      socket: values['ab-socket'],
+      round: positiveInt(values['ab-round'] ?? '1', '--ab-round'),
+      ...(values['ab-suites'] !== undefined && { suites: values['ab-suites'].split(',').filter(Boolean) }),
+    };
+  }
+  if (values.base !== undefined) {
+    if (!values.base.trim()) throw new UserError('--base needs a git ref, e.g. --base main', { fix: PERF_USAGE });
+    if (values['save-baseline']) throw new UserError('--base and --save-baseline exclude each other: an A/B run judges a change and writes no baseline', { fix: 'drop --base to save baselines (npm run perf:baseline)' });
+    if (values['no-baseline']) throw new UserError('--base and --no-baseline exclude each other', { fix: PERF_USAGE });
+    if (o.strict) throw new UserError('--strict applies to stored baselines; an A/B run reads none', { fix: 'drop --strict' });
+    const d = AB_DEFAULTS[o.profile];
+    const minRounds = values.rounds !== undefined ? positiveInt(values.rounds, '--rounds') : d.minRounds;
+    o.ab = {
+      baseRef: values.base,
+      minRounds,
+      maxRounds: Math.max(minRounds, d.maxRounds),
+      maxTimeS: values['max-time'] !== undefined ? positiveInt(values['max-time'], '--max-time') : d.maxTimeS,
+      confidence: 0.95,
+    };
+  } else if (values.rounds !== undefined || values['max-time'] !== undefined) {
+    throw new UserError('--rounds and --max-time apply to A/B runs only', { fix: 'add --base <git-ref>, e.g. --base main' });
+  }
   const sawSave = Boolean(values['save-baseline']);
   const sawNone = Boolean(values['no-baseline']);
   if (sawSave && sawNone) throw new UserError('--save-baseline and --no-baseline exclude each other', { fix: PERF_USAGE });
@@ -164,6 +226,20 @@ function parsePerfArgs(argv: readonly string[]) {
       'no-profile-regressions': { type: 'boolean' },
       'baselines-dir': { type: 'string' },
       'reports-dir': { type: 'string' },
+      base: { type: 'string' },
+      rounds: { type: 'string' },
+      'max-time': { type: 'string' },
+      // internal: one side of an A/B run (set by the conductor, never by hand)
+      'ab-side': { type: 'string' },
+      'ab-socket': { type: 'string' },
+      'ab-round': { type: 'string' },
+      'ab-suites': { type: 'string' },
     },
   });
+}
+
+function positiveInt(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`${flag} must be a positive whole number, got ${text}`, { fix: PERF_USAGE });
+  return n;
 }

@@ -1,6 +1,7 @@
 // Decision types: a per-metric verdict with its evidence and warnings (failures are data).
 
-export type Status = 'PASS' | 'IMPROVED' | 'REGRESSED' | 'BUDGET-FAIL' | 'NEW' | 'INCONCLUSIVE';
+/** REMOVED: an A/B run's base has the metric and its head does not (never failing). */
+export type Status = 'PASS' | 'IMPROVED' | 'REGRESSED' | 'BUDGET-FAIL' | 'NEW' | 'REMOVED' | 'INCONCLUSIVE';
 
 export interface Evidence {
   /** Current estimate (median for timing metrics, the value for exact ones). */
@@ -16,6 +17,9 @@ export interface Evidence {
   /** `pValue` adjusted across the run's timing comparisons (see multiplicity.ts). */
   pAdjusted?: number;
   n: { current: number; baseline?: number };
+  /** Difference metrics (A/B mode): head - base in the metric's unit, and its interval. */
+  difference?: number;
+  differenceCi?: [number, number];
   /** Minimum detectable effect (relative, 80% power at alpha) given the noise and n. */
   mde?: number;
   tolerance: number;

@@ -37,7 +37,7 @@ export interface TimingOptions {
 
 export type Clock = 'wall' | 'cpu';
 
-export type StopReason = 'precision' | 'max-samples' | 'time-cap';
+export type StopReason = 'precision' | 'max-samples' | 'time-cap' | 'paired';
 
 export interface TimingResult {
   /** ns per call on `clock`, one value per sample. */
@@ -45,6 +45,8 @@ export interface TimingResult {
   clock: Clock;
   /** Wall-clock ns per call, one value per sample (whatever `clock` is). */
   wallNs: number[];
+  /** Process CPU ns per call, one value per sample (whatever `clock` is). */
+  cpuNs: number[];
   /** Median of CPU time / wall time per sample: ~1 for uncontended sync work, lower when preempted. */
   cpuShare: number;
   iterationsPerSample: number;
@@ -91,6 +93,7 @@ export class TimingSampler {
   private emptyNsPerCall = 0;
   private readonly samples: number[] = [];
   private readonly wall: number[] = [];
+  private readonly cpu: number[] = [];
   private readonly shares: number[] = [];
   private clock: Clock = 'wall';
   private timedNs = 0;
@@ -105,8 +108,12 @@ export class TimingSampler {
     this.options = { ...DEFAULTS, ...options };
   }
 
-  /** Warm-up, batch size and the empty-function baseline. */
-  private async prepare(): Promise<void> {
+  /**
+   * Warm-up, batch size and the empty-function baseline. `aligned` fixes the warm-up calls and
+   * the calls per sample (A/B mode: the other side's counts, so both sides make the same calls and
+   * a workload that cycles through inputs compares the same input in each pair).
+   */
+  async prepare(aligned?: { warmupCalls?: number; iterations?: number }): Promise<{ warmupCalls: number; iterations: number }> {
     const { warmupMs, minSampleMs } = this.options;
     this.resolution = timerResolutionNs();
     const first = this.fn();
@@ -116,15 +123,16 @@ export class TimingSampler {
     const t0 = nowNs();
     const deadline = t0 + BigInt(Math.round(warmupMs * 1e6));
     let spent = 0n;
-    while (calls < 2 || nowNs() < deadline) {
+    const more = (): boolean => (aligned?.warmupCalls !== undefined ? calls < aligned.warmupCalls : calls < 2 || nowNs() < deadline);
+    while (more()) {
       const s = nowNs();
       if (this.isAsync) await this.fn();
       else this.fn();
       spent += nowNs() - s;
       calls++;
     }
-    const perCall = Number(spent) / (calls - 1);
-    this.iterations = this.options.iterationsPerSample ?? Math.max(1, Math.ceil((minSampleMs * 1e6) / Math.max(perCall, 1)));
+    const perCall = calls > 1 ? Number(spent) / (calls - 1) : 1;
+    this.iterations = aligned?.iterations ?? this.options.iterationsPerSample ?? Math.max(1, Math.ceil((minSampleMs * 1e6) / Math.max(perCall, 1)));
     // Empty-function baseline: the loop and clock cost the harness adds to every sample.
     const empties: number[] = [];
     for (let i = 0; i < 5; i++) empties.push((await timeBatch(noop, this.iterations, this.isAsync)).wallNs / this.iterations);
@@ -132,6 +140,21 @@ export class TimingSampler {
     this.clock = clock === 'auto' ? (this.isAsync ? 'wall' : 'cpu') : clock;
     this.emptyNsPerCall = median(empties);
     this.prepared = true;
+    return { warmupCalls: calls, iterations: this.iterations };
+  }
+
+  /** One sample (A/B mode: the conductor decides when); returns the batch's wall and CPU ns. */
+  async takeSample(): Promise<{ wallNs: number; cpuNs: number; iterations: number; clock: Clock }> {
+    if (!this.prepared) await this.prepare();
+    const t = await timeBatch(this.fn, this.iterations, this.isAsync);
+    this.samples.push((this.clock === 'cpu' ? t.cpuNs : t.wallNs) / this.iterations);
+    this.wall.push(t.wallNs / this.iterations);
+    this.cpu.push(t.cpuNs / this.iterations);
+    this.shares.push(t.wallNs > 0 ? t.cpuNs / t.wallNs : 1);
+    this.timedNs += t.wallNs;
+    this.wallNs += t.wallNs;
+    this.stoppedBy = 'paired';
+    return { ...t, iterations: this.iterations, clock: this.clock };
   }
 
   /**
@@ -152,6 +175,7 @@ export class TimingSampler {
       timedThisPhase += t.wallNs;
       this.samples.push((this.clock === 'cpu' ? t.cpuNs : t.wallNs) / this.iterations);
       this.wall.push(t.wallNs / this.iterations);
+      this.cpu.push(t.cpuNs / this.iterations);
       this.shares.push(t.wallNs > 0 ? t.cpuNs / t.wallNs : 1);
       const taken = this.samples.length - start;
       if (taken >= minSamples && taken % 5 === 0 && nowNs() >= earliestStop && this.precisionReached(targetPrecision)) {
@@ -201,6 +225,7 @@ export class TimingSampler {
       samplesNs: [...this.samples],
       clock: this.clock,
       wallNs: [...this.wall],
+      cpuNs: [...this.cpu],
       cpuShare,
       iterationsPerSample: this.iterations,
       stoppedBy: this.stoppedBy,

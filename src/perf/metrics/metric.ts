@@ -45,6 +45,12 @@ export interface MetricSpec {
    * budget. For estimates whose ratio means nothing, e.g. a leak rate that is ~0 or negative.
    */
   judge?: 'baseline' | 'budget-only';
+  /**
+   * Judge changes as differences in the metric's unit, beyond this bound, instead of ratios: for
+   * values near zero or of either sign (a leak slope), whose ratio means nothing. Used where base
+   * and head are measured side by side (A/B mode).
+   */
+  absoluteTolerance?: number;
 }
 
 export interface MetricSamples extends MetricSpec {

@@ -24,8 +24,35 @@ export interface MeasurementInfo {
   wallMedianMs?: number;
   /** Verdicts of the independent rounds that confirmed (or not) a change. */
   confirmation?: string[];
+  /** A/B side: the metric was sampled in lockstep with the other side (`pairs` pairs). */
+  pairedPairs?: number;
+  /** Per-sample process CPU ns per call (whatever the clock of the samples). */
+  cpuNsPerCall?: number[];
+  /** Per-sample wall-clock ns per call (whatever the clock of the samples). */
+  wallNsPerCall?: number[];
   /** Leak estimator details for memory metrics: OLS slope of post-GC heap and its CI. */
   leakSlope?: { slope: number; lower: number; upper: number; unit: string };
+}
+
+/** How an A/B run formed the base/head comparison of one metric. */
+export interface AbMetricInfo {
+  /**
+   * `lockstep`: samples taken in turns (A B, B A, ...) by both sides; `aligned`: values the suite
+   * recorded, compared index by index (the same query / iteration on both sides); `per-round`: one
+   * value per side per round (single-shot metrics: builds, ingest, peaks), taken alternately;
+   * `exact`: deterministic, compared exactly; `difference`: compared as head - base in the unit.
+   */
+  pairing: 'lockstep' | 'aligned' | 'per-round' | 'mixed' | 'exact' | 'difference' | 'budget-only' | 'one-side';
+  /** Rounds (fresh process pairs) that measured the metric on both sides. */
+  rounds: number;
+  /** Pairs over all rounds. */
+  pairs: number;
+  /** Per round: log(head / base) of the cost (time per op; inverse for higher-is-better units). */
+  logRatios?: number[][];
+  /** Difference metrics: head - base per round, in the metric's unit. */
+  differences?: number[];
+  /** The interval's confidence (0.95). */
+  confidence?: number;
 }
 
 export interface MetricResult extends MetricSpec {
@@ -37,6 +64,8 @@ export interface MetricResult extends MetricSpec {
   baseline?: { samples: number[]; summary: Summary; file: string; savedAt: string; environmentDiffers: string[]; calibrationScore?: number };
   decision: Decision;
   measurement?: MeasurementInfo;
+  /** A/B mode: how base and head were compared (the base side's samples are in `baseline`). */
+  ab?: AbMetricInfo;
 }
 
 export interface SuiteResult {
@@ -46,6 +75,8 @@ export interface SuiteResult {
   /** Errors that are not metric verdicts (harness errors: bad config, unreadable baseline, crash). */
   errors: string[];
   context?: Pick<RunContext, 'models' | 'database' | 'datasets'>;
+  /** Tests and hooks of the file (ms). */
+  durationMs?: number;
 }
 
 /** A suite's own table attached to the run (perf.attach): JSON for machines, Markdown for people. */
@@ -64,13 +95,33 @@ export interface BaselineWrite {
   note?: string;
 }
 
+export interface AbRunInfo {
+  base: { ref: string; sha: string };
+  /** The working tree measured as head (dirty: uncommitted changes on top of `sha`). */
+  head: { sha: string | null; dirty: boolean };
+  /** Rounds run (fresh process pairs); later rounds may cover only suites with undecided metrics. */
+  rounds: Array<{ round: number; suites: string[]; durationMs: number; pairs: number }>;
+  /** Multiple-comparison adjustment across the run's timing verdicts. */
+  adjust: 'holm' | 'bh' | 'none';
+  /** Confidence of the intervals. */
+  confidence: number;
+  /** Significance level of the adjusted p-values. */
+  alpha: number;
+  /** Rounds a metric needs before it can be judged. */
+  minRounds: number;
+  /** How the sides ran, in words (for the report). */
+  design: string;
+  durationMs: number;
+}
+
 export interface RunResult {
   schemaVersion: typeof RUN_RESULT_SCHEMA_VERSION;
   runId: string;
   startedAt: string;
   finishedAt: string;
   profile: 'full' | 'quick';
-  mode: 'compare' | 'save' | 'none';
+  /** `ab`: base and head measured side by side in this run (`npm run perf -- --base <ref>`). */
+  mode: 'compare' | 'save' | 'none' | 'ab';
   filter?: string;
   environmentClass: string;
   context: RunContext;
@@ -85,12 +136,14 @@ export interface RunResult {
   attachments?: Attachment[];
   /** Profiles captured for this run, relative to its report folder (profiles/<suite>.cpuprofile). */
   profiles?: string[];
+  /** A/B runs: the two revisions, rounds and how they were compared. */
+  ab?: AbRunInfo;
   counts: Record<Status, number>;
   /** 0 pass, 1 regression or budget failure, 2 harness error. */
   exitCode: 0 | 1 | 2;
 }
 
-export const STATUSES: Status[] = ['REGRESSED', 'BUDGET-FAIL', 'INCONCLUSIVE', 'IMPROVED', 'NEW', 'PASS'];
+export const STATUSES: Status[] = ['REGRESSED', 'BUDGET-FAIL', 'INCONCLUSIVE', 'IMPROVED', 'NEW', 'REMOVED', 'PASS'];
 
 export function countStatuses(metrics: readonly MetricResult[]): Record<Status, number> {
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;

@@ -1,5 +1,5 @@
 // Shared formatting helpers of the renderers (pure).
-import type { MetricResult } from '../metrics/run-result.ts';
+import type { MetricResult, RunResult } from '../metrics/run-result.ts';
 
 export function formatNumber(x: number | undefined): string {
   if (x === undefined || Number.isNaN(x)) return '-';
@@ -23,16 +23,44 @@ export function formatPercent(x: number | undefined, signed = true): string {
 
 /** "+12.3%" for a significant change, "~ +1.2%" when not significant, "" without a baseline. */
 export function formatChange(m: MetricResult): string {
-  const r = m.decision.evidence.ratio;
-  if (r === undefined) return '';
-  const text = formatPercent(r - 1);
+  const e = m.decision.evidence;
+  const text = e.difference !== undefined ? formatDifference(e.difference) : e.ratio !== undefined ? formatPercent(e.ratio - 1) : undefined;
+  if (text === undefined) return '';
   return m.decision.significant ? text : `~ ${text}`;
 }
 
+/** A change in the metric's unit (difference metrics, e.g. a leak slope in MB/min). */
+function formatDifference(x: number): string {
+  return `${x > 0 ? '+' : ''}${formatNumber(x)}`;
+}
+
 export function formatCi(m: MetricResult): string {
-  const ci = m.decision.evidence.ratioCi;
+  const e = m.decision.evidence;
+  if (e.differenceCi) return `[${formatDifference(e.differenceCi[0])}, ${formatDifference(e.differenceCi[1])}] ${m.unit}`;
+  const ci = e.ratioCi;
   if (!ci) return '';
   return `[${formatPercent(ci[0] - 1)}, ${formatPercent(ci[1] - 1)}]`;
+}
+
+/** Column headings of the two estimates: a stored baseline vs this run, or base vs head (A/B). */
+export function estimateLabels(run: Pick<RunResult, 'mode'>): [string, string] {
+  return run.mode === 'ab' ? ['base', 'head'] : ['baseline', 'current'];
+}
+
+/** A/B: "3 x 40" rounds x pairs (pairs over all rounds), "" otherwise. */
+export function formatRoundsPairs(m: MetricResult): string {
+  if (!m.ab || m.ab.rounds === 0) return '';
+  return `${m.ab.rounds} / ${m.ab.pairs}`;
+}
+
+/** One line naming the two revisions of an A/B run, its rounds and pairs ("" for other runs). */
+export function abHeadline(run: RunResult): string {
+  const ab = run.ab;
+  if (!ab) return '';
+  const pairs = ab.rounds.reduce((a, r) => a + r.pairs, 0);
+  const head = `${ab.head.sha?.slice(0, 12) ?? '-'}${ab.head.dirty ? ' + uncommitted changes' : ''}`;
+  const adjust = ab.adjust === 'none' ? 'no correction' : `${ab.adjust === 'bh' ? 'Benjamini-Hochberg' : 'Holm'} correction`;
+  return `A/B: base ${ab.base.ref} = ${ab.base.sha.slice(0, 12)} vs head ${head}; ${ab.rounds.length} round(s), ${pairs} lockstep pairs, ${Math.round(ab.durationMs / 1000)} s; ${(ab.confidence * 100).toFixed(0)}% intervals, ${adjust} at alpha ${ab.alpha}`;
 }
 
 export function formatP(p: number | undefined): string {
@@ -57,7 +85,7 @@ export function statusLabel(m: MetricResult): string {
 
 /** Order of importance: failures first, then what changed, then the rest. */
 export function byImportance(a: MetricResult, b: MetricResult): number {
-  const order = ['REGRESSED', 'BUDGET-FAIL', 'INCONCLUSIVE', 'IMPROVED', 'NEW', 'PASS'];
+  const order = ['REGRESSED', 'BUDGET-FAIL', 'INCONCLUSIVE', 'IMPROVED', 'NEW', 'REMOVED', 'PASS'];
   const rank = (m: MetricResult): number => order.indexOf(m.decision.status) + (m.decision.advisory ? 0.5 : 0);
   return rank(a) - rank(b) || metricKey(a).localeCompare(metricKey(b));
 }

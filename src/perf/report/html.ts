@@ -2,13 +2,13 @@
 // an overview chart of every change with its CI against the tolerance band, then per metric the
 // baseline and current sample distributions on a shared axis. Pure: returns text.
 import { quantile } from '../stats/descriptive.ts';
-import { byImportance, formatChange, formatCi, formatNumber, formatPs, formatPercent, metricKey, statusLabel } from './format.ts';
+import { abHeadline, byImportance, estimateLabels, formatChange, formatCi, formatNumber, formatPs, formatPercent, formatRoundsPairs, metricKey, statusLabel } from './format.ts';
 import { footnotes } from './terminal.ts';
 import { targetRows } from './targets.ts';
 import type { MetricResult, RunResult } from '../metrics/run-result.ts';
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const COLOR: Record<string, string> = { REGRESSED: '#c62828', 'BUDGET-FAIL': '#6a1b9a', INCONCLUSIVE: '#f9a825', IMPROVED: '#2e7d32', NEW: '#1565c0', PASS: '#607d8b' };
+const COLOR: Record<string, string> = { REGRESSED: '#c62828', 'BUDGET-FAIL': '#6a1b9a', INCONCLUSIVE: '#f9a825', IMPROVED: '#2e7d32', NEW: '#1565c0', REMOVED: '#90a4ae', PASS: '#607d8b' };
 const f = (x: number): string => x.toFixed(1);
 
 /** Horizontal chart of (ratio - 1) with CI whiskers, one row per compared metric. */
@@ -123,10 +123,12 @@ function attachmentsHtml(run: RunResult): string {
 export function renderHtml(run: RunResult): string {
   const metrics = [...run.metrics].sort(byImportance);
   const { notes, refs } = footnotes(metrics);
+  const ab = run.mode === 'ab';
+  const [baseLabel, currentLabel] = estimateLabels(run);
   const rows = metrics
     .map((m) => {
       const e = m.decision.evidence;
-      return `<tr><td><span class="badge" style="background:${COLOR[m.decision.status]}">${esc(statusLabel(m))}</span></td><td>${esc(metricKey(m))}</td><td class="num">${esc(formatNumber(e.baseline))}</td><td class="num">${esc(formatNumber(e.current))}</td><td>${esc(m.unit)}</td><td class="num">${esc(formatChange(m))}</td><td>${esc(formatCi(m))}</td><td>${esc(formatPs(e))}</td><td class="num">${e.mde !== undefined ? esc(formatPercent(e.mde, false)) : ''}</td><td>${(refs.get(m) ?? []).map((n) => `<a href="#note-${n}">[${n}]</a>`).join('')}</td></tr>`;
+      return `<tr><td><span class="badge" style="background:${COLOR[m.decision.status]}">${esc(statusLabel(m))}</span></td><td>${esc(metricKey(m))}</td><td class="num">${esc(formatNumber(e.baseline))}</td><td class="num">${esc(formatNumber(e.current))}</td><td>${esc(m.unit)}</td><td class="num">${esc(formatChange(m))}</td><td>${esc(formatCi(m))}</td><td>${esc(formatPs(e))}</td><td class="num">${e.mde !== undefined ? esc(formatPercent(e.mde, false)) : ''}</td>${ab ? `<td class="num">${esc(formatRoundsPairs(m))}</td>` : ''}<td>${(refs.get(m) ?? []).map((n) => `<a href="#note-${n}">[${n}]</a>`).join('')}</td></tr>`;
     })
     .join('\n');
   const sections = metrics
@@ -149,12 +151,13 @@ h3 small{font-weight:normal;color:#666}.verdict-${run.exitCode}{padding:8px;bord
 </style></head><body>
 <h1>Performance run ${esc(run.runId)}</h1>
 <p class="verdict-${run.exitCode}"><strong>${esc(verdict)}</strong> (exit ${run.exitCode}) — profile ${esc(run.profile)}, mode ${esc(run.mode)}, environment ${esc(run.environmentClass)}, ${esc(run.startedAt)}</p>
+${ab ? `<p>${esc(abHeadline(run))}</p>` : ''}
 ${(run.notes ?? []).map((n) => `<p class="note"><strong>Note:</strong> ${esc(n)}</p>`).join('\n')}
 ${errors.length ? `<h2>Errors</h2><ul>${errors.map((e) => `<li><pre>${esc(e)}</pre></li>`).join('')}</ul>` : ''}
 <h2>Changes against the baseline</h2>
 ${overviewChart(metrics)}
 <h2>All metrics</h2>
-<table><thead><tr><th>status</th><th>metric</th><th>baseline</th><th>current</th><th>unit</th><th>change</th><th>CI</th><th>p</th><th>MDE</th><th>notes</th></tr></thead><tbody>
+<table><thead><tr><th>status</th><th>metric</th><th>${baseLabel}</th><th>${currentLabel}</th><th>unit</th><th>change</th><th>CI</th><th>p</th><th>MDE</th>${ab ? '<th>rounds / pairs</th>' : ''}<th>notes</th></tr></thead><tbody>
 ${rows}
 </tbody></table>
 ${notes.length ? `<ol class="notes">${notes.map((n, i) => `<li id="note-${i + 1}">${esc(n)}</li>`).join('')}</ol>` : ''}

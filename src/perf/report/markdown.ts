@@ -1,19 +1,39 @@
 // summary.md for a PR comment or the GitHub job summary: the verdict and a table of changes
 // first, every metric and the run context folded in <details>. Pure: returns text.
-import { byImportance, formatChange, formatCi, formatNumber, formatPs, formatPercent, metricKey, statusLabel } from './format.ts';
+import { abHeadline, byImportance, estimateLabels, formatChange, formatCi, formatNumber, formatPs, formatPercent, formatRoundsPairs, metricKey, statusLabel } from './format.ts';
 import { footnotes } from './terminal.ts';
 import type { MetricResult, RunResult } from '../metrics/run-result.ts';
 import { targetRows } from './targets.ts';
 
-const ICON: Record<string, string> = { REGRESSED: '🔴', 'BUDGET-FAIL': '⛔', INCONCLUSIVE: '🟡', IMPROVED: '🟢', NEW: '🆕', PASS: '✅' };
+const ICON: Record<string, string> = { REGRESSED: '🔴', 'BUDGET-FAIL': '⛔', INCONCLUSIVE: '🟡', IMPROVED: '🟢', NEW: '🆕', REMOVED: '➖', PASS: '✅' };
 const esc = (s: string): string => s.replace(/\|/g, '\\|');
 
-function row(m: MetricResult, refs: number[]): string {
+function row(m: MetricResult, refs: number[], ab: boolean): string {
   const e = m.decision.evidence;
-  return `| ${ICON[m.decision.status] ?? ''} ${statusLabel(m)} | ${esc(metricKey(m))} | ${formatNumber(e.baseline)} | ${formatNumber(e.current)} | ${m.unit} | ${formatChange(m)} | ${formatCi(m)} | ${formatPs(e)} | ${e.mde !== undefined ? formatPercent(e.mde, false) : ''} | ${refs.map((n) => `[${n}]`).join('')} |`;
+  const cells = [
+    `${ICON[m.decision.status] ?? ''} ${statusLabel(m)}`,
+    esc(metricKey(m)),
+    formatNumber(e.baseline),
+    formatNumber(e.current),
+    m.unit,
+    formatChange(m),
+    formatCi(m),
+    formatPs(e),
+    e.mde !== undefined ? formatPercent(e.mde, false) : '',
+    ...(ab ? [formatRoundsPairs(m)] : []),
+    refs.map((n) => `[${n}]`).join(''),
+  ];
+  return `| ${cells.join(' | ')} |`;
 }
 
-const HEADER = ['| status | metric | baseline | current | unit | change | CI | p | MDE | notes |', '|---|---|---:|---:|---|---:|---|---|---:|---|'];
+function header(run: RunResult): string[] {
+  const [b, c] = estimateLabels(run);
+  const ab = run.mode === 'ab';
+  return [
+    `| status | metric | ${b} | ${c} | unit | change | CI | p | MDE |${ab ? ' rounds / pairs |' : ''} notes |`,
+    `|---|---|---:|---:|---|---:|---|---|---:|${ab ? '---:|' : ''}---|`,
+  ];
+}
 
 export function renderSummaryMarkdown(run: RunResult): string {
   const metrics = [...run.metrics].sort(byImportance);
@@ -21,14 +41,17 @@ export function renderSummaryMarkdown(run: RunResult): string {
   const changed = metrics.filter((m) => m.decision.status !== 'PASS');
   const verdict = run.exitCode === 0 ? '✅ no regressions' : run.exitCode === 1 ? '🔴 regression or budget failure' : '⚠️ harness error';
   const c = run.counts;
+  const ab = run.mode === 'ab';
+  const HEADER = header(run);
   const out: string[] = [
     `## Performance: ${verdict}`,
     '',
     `${c.REGRESSED} regressed · ${c['BUDGET-FAIL']} over budget · ${c.INCONCLUSIVE} inconclusive · ${c.IMPROVED} improved · ${c.NEW} new · ${c.PASS} unchanged — profile \`${run.profile}\`, mode \`${run.mode}\`, environment \`${run.environmentClass}\``,
     '',
+    ...(ab ? [abHeadline(run), ''] : []),
     ...(run.notes ?? []).flatMap((n) => [`> **Note:** ${n}`, '']),
   ];
-  if (changed.length > 0) out.push('### Changes', '', ...HEADER, ...changed.map((m) => row(m, refs.get(m) ?? [])), '');
+  if (changed.length > 0) out.push('### Changes', '', ...HEADER, ...changed.map((m) => row(m, refs.get(m) ?? [], ab)), '');
   else out.push('No metric changed beyond its tolerance.', '');
   if (notes.length > 0) out.push(...notes.map((n, i) => `[${i + 1}] ${n}  `), '');
   const targets = targetRows(metrics);
@@ -47,7 +70,7 @@ export function renderSummaryMarkdown(run: RunResult): string {
   }
   const errors = [...run.errors, ...run.suites.flatMap((s) => s.errors.map((e) => `${s.name}: ${e}`))];
   if (errors.length > 0) out.push('### Errors', '', ...errors.map((e) => `- ${e.split('\n')[0]}`), '');
-  out.push('<details><summary>All metrics</summary>', '', ...HEADER, ...metrics.map((m) => row(m, refs.get(m) ?? [])), '', '</details>', '');
+  out.push('<details><summary>All metrics</summary>', '', ...HEADER, ...metrics.map((m) => row(m, refs.get(m) ?? [], ab)), '', '</details>', '');
   for (const a of run.attachments ?? []) {
     if (a.markdown) out.push(`<details><summary>${a.suite}: ${a.name}</summary>`, '', a.markdown.trim(), '', '</details>', '');
   }

@@ -1,6 +1,6 @@
 // Terminal table (benchstat style): `~` marks a change that is not significant, warnings become
 // numbered footnotes beside the number they qualify. Pure: returns text.
-import { byImportance, formatChange, formatCi, formatNumber, formatPs, formatPercent, metricKey, statusLabel } from './format.ts';
+import { abHeadline, byImportance, estimateLabels, formatChange, formatCi, formatNumber, formatPs, formatPercent, formatRoundsPairs, metricKey, statusLabel } from './format.ts';
 import type { MetricResult, RunResult } from '../metrics/run-result.ts';
 import { targetRows } from './targets.ts';
 
@@ -30,7 +30,9 @@ export function footnotes(metrics: readonly MetricResult[]): { notes: string[]; 
 export function renderTerminal(run: RunResult): string {
   const metrics = [...run.metrics].sort(byImportance);
   const { notes, refs } = footnotes(metrics);
-  const rows: string[][] = [['status', 'metric', 'baseline', 'current', 'change', 'CI (ratio)', 'p', 'MDE', 'unit', 'notes']];
+  const ab = run.mode === 'ab';
+  const [baseLabel, currentLabel] = estimateLabels(run);
+  const rows: string[][] = [['status', 'metric', baseLabel, currentLabel, 'change', 'CI', 'p', 'MDE', 'unit', ...(ab ? ['rounds / pairs'] : []), 'notes']];
   for (const m of metrics) {
     const e = m.decision.evidence;
     rows.push([
@@ -43,11 +45,13 @@ export function renderTerminal(run: RunResult): string {
       formatPs(e),
       e.mde !== undefined ? formatPercent(e.mde, false) : '',
       m.unit,
+      ...(ab ? [formatRoundsPairs(m)] : []),
       (refs.get(m) ?? []).map((n) => `[${n}]`).join(''),
     ]);
   }
   const lines: string[] = [];
   lines.push(`perf run ${run.runId}  profile=${run.profile}  mode=${run.mode}  env=${run.environmentClass}  calibration=${run.context.calibrationScore ?? '-'}`);
+  if (ab) lines.push(abHeadline(run));
   for (const n of run.notes ?? []) lines.push(`note: ${n}`);
   if (metrics.length > 0) lines.push('', table(rows));
   else lines.push('', 'no metrics were recorded');
@@ -68,6 +72,10 @@ export function renderTerminal(run: RunResult): string {
     `${c.REGRESSED} regressed, ${c['BUDGET-FAIL']} budget-fail, ${c.INCONCLUSIVE} inconclusive, ${c.IMPROVED} improved, ${c.NEW} new, ${c.PASS} pass` +
       `  -> exit ${run.exitCode} (${run.exitCode === 0 ? 'pass' : run.exitCode === 1 ? 'regression or budget failure' : 'harness error'})`,
   );
-  lines.push('~ = change not statistically significant; adj = p-value adjusted across the run\'s timing comparisons; MDE = minimum detectable effect (99% level, 80% power)');
+  lines.push(
+    ab
+      ? '~ = change not statistically significant; CI = paired interval over rounds and pairs; adj = p-value adjusted across the run\'s timing comparisons; MDE = minimum detectable effect (80% power)'
+      : '~ = change not statistically significant; adj = p-value adjusted across the run\'s timing comparisons; MDE = minimum detectable effect (99% level, 80% power)',
+  );
   return lines.join('\n') + '\n';
 }

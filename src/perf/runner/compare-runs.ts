@@ -7,7 +7,7 @@ import { finishRun } from './finish-run.ts';
 import { defaultOptions } from '../options.ts';
 import { PROJECT_ROOT } from '../../shared/paths.ts';
 import type { MetricSamples } from '../metrics/metric.ts';
-import type { MetricResult, RunResult } from '../metrics/run-result.ts';
+import type { AbRunInfo, MetricResult, RunResult } from '../metrics/run-result.ts';
 
 const samplesOf = (m: MetricResult): MetricSamples => ({
   name: m.name,
@@ -26,6 +26,8 @@ export function compareRuns(baseline: RunResult, current: RunResult, labels: { b
     const s = run.suites.find((x) => x.name === suite)?.context;
     return s ? withSuiteContext(run.context, s) : run.context;
   };
+  // An A/B run's metrics carry head's samples: two such runs are compared by them, unpaired.
+  const unpairedAb = baseline.mode === 'ab' || current.mode === 'ab';
   const metrics = current.metrics.map((m) => {
     const base = baseline.metrics.find((b) => b.suite === m.suite && b.name === m.name);
     return makeMetricResult({
@@ -43,6 +45,7 @@ export function compareRuns(baseline: RunResult, current: RunResult, labels: { b
       }),
       calibrationScore: current.context.calibrationScore,
       decision: { alpha, final: true },
+      ...(unpairedAb && { extraWarnings: [UNPAIRED_AB] }),
     });
   });
   const compared = finishRun({
@@ -60,6 +63,22 @@ export function compareRuns(baseline: RunResult, current: RunResult, labels: { b
   return compared;
 }
 
+const UNPAIRED_AB = 'compared across two runs by the A/B head samples, unpaired: for a paired verdict run `npm run perf -- --base <ref>`';
+
+/** The A/B facts of merged shards: one base, every shard's rounds. */
+function mergeAb(runs: readonly RunResult[], errors: string[]): AbRunInfo | undefined {
+  const abs = runs.map((r) => r.ab);
+  if (abs.every((a) => a === undefined)) return undefined;
+  if (abs.some((a) => a === undefined)) {
+    errors.push('merged runs mix A/B runs (--base) with stored-baseline runs: merge runs of one kind');
+    return undefined;
+  }
+  const all = abs as AbRunInfo[];
+  const bases = new Set(all.map((a) => a.base.sha));
+  if (bases.size > 1) errors.push(`merged A/B runs measured different bases: ${[...bases].map((s) => s.slice(0, 12)).join(', ')}`);
+  return { ...all[0]!, rounds: all.flatMap((a) => a.rounds), durationMs: Math.max(...all.map((a) => a.durationMs)) };
+}
+
 /** Merge the results of sharded runs (same commit, different suites) into one run result. */
 export function mergeRuns(runs: readonly RunResult[], runId: string): RunResult {
   if (runs.length === 0) throw new RangeError('mergeRuns needs at least one run');
@@ -68,8 +87,16 @@ export function mergeRuns(runs: readonly RunResult[], runId: string): RunResult 
   const errors = runs.flatMap((r) => r.errors.filter((e) => !e.startsWith('no perf suite matched')));
   const envs = new Set(runs.map((r) => r.environmentClass));
   if (envs.size > 1) errors.push(`merged runs come from different environments: ${[...envs].join(', ')}`);
+  const ab = mergeAb(runs, errors);
+  const defaults = defaultOptions(PROJECT_ROOT);
   const merged = finishRun({
-    options: { ...defaultOptions(PROJECT_ROOT), mode: first.mode === 'save' ? 'compare' : first.mode, profile: first.profile },
+    options: {
+      ...defaults,
+      mode: first.mode === 'save' || first.mode === 'ab' ? 'compare' : first.mode,
+      profile: first.profile,
+      // A/B shards are corrected once over the union, as each shard was: same method and alpha.
+      ...(ab && { pAdjust: ab.adjust, alpha: ab.alpha }),
+    },
     runId,
     context: first.context,
     environmentClass: first.environmentClass,
@@ -78,6 +105,7 @@ export function mergeRuns(runs: readonly RunResult[], runId: string): RunResult 
     metrics: runs.flatMap((r) => r.metrics),
     suites: runs.flatMap((r) => r.suites),
     errors,
+    ...(ab && { ab }),
   });
   const attachments = runs.flatMap((r) => r.attachments ?? []);
   if (attachments.length > 0) merged.attachments = attachments;

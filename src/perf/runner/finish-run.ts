@@ -7,7 +7,7 @@ import { runMachineNote } from '../decision/machine-guard.ts';
 import { baselinePath, buildBaseline, checkSavePolicy, writeBaseline } from '../baseline/store.ts';
 import { withSuiteContext } from '../context/suite-context.ts';
 import type { RunContext } from '../context/run-context.ts';
-import { countStatuses, RUN_RESULT_SCHEMA_VERSION, type BaselineWrite, type MetricResult, type RunResult, type SuiteResult } from '../metrics/run-result.ts';
+import { countStatuses, RUN_RESULT_SCHEMA_VERSION, type AbRunInfo, type BaselineWrite, type MetricResult, type RunResult, type SuiteResult } from '../metrics/run-result.ts';
 import type { HarnessOptions } from '../options.ts';
 
 export interface FinishRunInput {
@@ -20,6 +20,8 @@ export interface FinishRunInput {
   metrics: MetricResult[];
   suites: SuiteResult[];
   errors: string[];
+  /** An A/B run (mode `ab`): its revisions and rounds. */
+  ab?: AbRunInfo;
 }
 
 export function exitCodeOf(metrics: readonly MetricResult[], suites: readonly SuiteResult[], errors: readonly string[]): 0 | 1 | 2 {
@@ -82,7 +84,7 @@ export function finishRun(input: FinishRunInput): RunResult {
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),
     profile: options.profile,
-    mode: options.mode,
+    mode: input.ab ? 'ab' : options.mode,
     ...(options.filter !== undefined && { filter: options.filter }),
     environmentClass: input.environmentClass,
     context: input.context,
@@ -91,6 +93,7 @@ export function finishRun(input: FinishRunInput): RunResult {
     errors,
     ...(notes.length > 0 && { notes }),
     baselineWrites,
+    ...(input.ab && { ab: input.ab }),
     counts: countStatuses(metrics),
     exitCode: exitCodeOf(metrics, suites, errors),
   };

@@ -60,6 +60,7 @@ export function collectModules(modules: ReadonlyArray<TestModule>): { metrics: M
       state: state === 'failed' ? 'failed' : state === 'skipped' ? 'skipped' : 'passed',
       errors,
       ...(context && { context }),
+      durationMs: Math.round(mod.diagnostic().duration),
     });
   }
   return { metrics, suites };

@@ -14,6 +14,7 @@ import { PROVIDE_KEY, resolveOptions, type HarnessOptions } from '../options.ts'
 import { createPerfReporter, type RunSink } from './reporter.ts';
 import { newRunId, writeReports } from '../report/writer.ts';
 import type { Reporter } from 'vitest/node';
+import { abPlanReporter, SuiteNameSequencer, suiteFilters } from './ab-side.ts';
 
 /** Validate every baseline file of this environment up front: a broken one is exit 2 before any work. */
 export function preflightBaselines(options: HarnessOptions): void {
@@ -55,9 +56,19 @@ export async function runPerf(argv: readonly string[], io: CliIo, deps: RunPerfD
     io.stderr(formatError(error) + '\n');
     return error instanceof UserError ? error.exitCode : 2;
   }
+  if (options.ab) {
+    const { runAb } = await import('../ab/run-ab.ts');
+    return runAb(options, io);
+  }
+  if (options.abSide) {
+    // One side of an A/B run: no GitHub output, no profiling re-run, only the suites asked for.
+    options.githubActions = false;
+    options.profileRegressions = false;
+  }
   const sink: RunSink = {};
   try {
-    await runVitest(options, deps, createPerfReporter(options, sink, io.stdout), options.filter ? [options.filter] : []);
+    const filters = options.abSide?.suites ? suiteFilters(options.abSide.suites) : options.filter ? [options.filter] : [];
+    await runVitest(options, deps, createPerfReporter(options, sink, io.stdout), filters);
   } catch (error) {
     io.stderr(formatError(error) + '\n');
     return 2;
@@ -97,9 +108,12 @@ async function runVitest(options: HarnessOptions, deps: RunPerfDeps, reporter: R
     run: true,
     watch: false,
     passWithNoTests: true,
-    reporters: deps.quiet ? [reporter] : ['default', reporter],
+    reporters: [...(deps.quiet ? [] : ['default']), reporter, ...(options.abSide ? [abPlanReporter(options.abSide)] : [])],
     provide: { [PROVIDE_KEY]: options },
     ...(options.shard && { shard: options.shard }),
+    // A/B side: the same file order on both sides, and no vitest timeout cutting a wait for the
+    // other side short (the conductor times waits out itself, naming the side and checkpoint).
+    ...(options.abSide && { sequence: { sequencer: SuiteNameSequencer }, testTimeout: 7_200_000, hookTimeout: 7_200_000 }),
   };
   const vitest = await createVitest('test', cliOptions as Parameters<typeof createVitest>[1]);
   try {

@@ -15,6 +15,9 @@ import type { DecisionOptions } from '../decision/decide.ts';
 import { attach } from './attachments.ts';
 import { sampleAndDecide } from './sample-and-decide.ts';
 import { attachToTest, baselineFor, harnessOptions, suiteOf, workerContext } from './worker-state.ts';
+import { inLockstep, pairPlan, waitTurn } from './ab-turns.ts';
+import { DEFAULT_TOLERANCE } from '../metrics/metric.ts';
+import { median } from '../stats/descriptive.ts';
 
 export interface MeasureOptions extends TimingOptions {
   /** Report throughput (items per second, higher is better) instead of time per call. */
@@ -85,6 +88,10 @@ export async function measure(name: string, fn: Workload, options: MeasureOption
     ...(options.target && { target: options.target }),
     ...(options.tolerance !== undefined && { tolerance: options.tolerance }),
   });
+  if (inLockstep()) {
+    const paired = await measureInLockstep(suite, test, name, sampler, toMetric, timing, options.tolerance ?? DEFAULT_TOLERANCE.timing);
+    if (paired) return paired;
+  }
   const baseline = baselineFor(suite, name);
   const { result } = await sampleAndDecide({
     suite,
@@ -95,6 +102,62 @@ export async function measure(name: string, fn: Workload, options: MeasureOption
     decision: decisionOptions(false),
     maxResampleRounds: o.maxResampleRounds,
     resampleMaxTimeMs: (timing.maxTimeMs ?? 10_000) * 2,
+  });
+  attachToTest(test, result);
+  return result;
+}
+
+/**
+ * A/B side: announce the metric and, when the other side is at the same metric, let the conductor
+ * drive the samples (warm-up with the same call counts on both sides, then one sample per turn).
+ * Undefined when this side was told to go solo (the normal path then measures on its own).
+ */
+async function measureInLockstep(
+  suite: string,
+  test: Test,
+  name: string,
+  sampler: TimingSampler,
+  toMetric: (samplesNs: number[]) => MetricSamples,
+  timing: TimingOptions,
+  tolerance: number,
+): Promise<MetricResult | undefined> {
+  const testName = test.fullTestName ?? test.name;
+  const { client, answer } = await waitTurn({ kind: 'measure', suite, test: testName, metric: name, pair: pairPlan(timing, tolerance) });
+  if (answer.type === 'go') return undefined;
+  if (answer.type !== 'prepare') throw new UserError(`lockstep: expected prepare or go for ${suite} › ${name}, got ${answer.type}`);
+  const prepared = await sampler.prepare({
+    ...(answer.warmupCalls !== undefined && { warmupCalls: answer.warmupCalls }),
+    ...(answer.iterations !== undefined && { iterations: answer.iterations }),
+  });
+  client.send({ type: 'prepared', ...prepared });
+  let pairs: number;
+  for (;;) {
+    const next = await client.next();
+    if (next.type === 'sample') {
+      const t = await sampler.takeSample();
+      client.send({ type: 'sample', wallNs: t.wallNs, cpuNs: t.cpuNs, iterations: t.iterations, clock: t.clock });
+    } else if (next.type === 'stop') {
+      pairs = next.pairs;
+      break;
+    } else throw new UserError(`lockstep: unexpected ${next.type} while sampling ${suite} › ${name}${next.type === 'error' ? `: ${next.message}` : ''}`);
+  }
+  const timingResult = sampler.result();
+  const result = makeMetricResult({
+    suite,
+    test: testName,
+    metric: toMetric(timingResult.samplesNs),
+    decision: decisionOptions(true),
+    extraWarnings: timingResult.warnings,
+    measurement: {
+      iterationsPerSample: timingResult.iterationsPerSample,
+      stoppedBy: 'paired',
+      clock: timingResult.clock,
+      cpuShare: timingResult.cpuShare,
+      wallMedianMs: median(timingResult.wallNs) / 1e6,
+      pairedPairs: pairs,
+      cpuNsPerCall: timingResult.cpuNs,
+      wallNsPerCall: timingResult.wallNs,
+    },
   });
   attachToTest(test, result);
   return result;
@@ -114,6 +177,8 @@ export interface RecordOptions {
    * per-stage breakdown whose total is gated as its own metric).
    */
   judge?: 'baseline' | 'budget-only';
+  /** Judge changes as differences beyond this bound in the unit (rates near zero, e.g. leak slopes). */
+  absoluteTolerance?: number;
 }
 
 /** Record values measured elsewhere: an exact count/ratio, or timing samples taken by the suite. */
@@ -134,6 +199,7 @@ export function record(name: string, values: number | readonly number[], options
     ...(options.target && { target: options.target }),
     ...(options.tolerance !== undefined && { tolerance: options.tolerance }),
     ...(options.judge && { judge: options.judge }),
+    ...(options.absoluteTolerance !== undefined && { absoluteTolerance: options.absoluteTolerance }),
   };
   const baseline = baselineFor(suite, name);
   const result = makeMetricResult({ suite, test: test.fullTestName ?? test.name, metric, ...(baseline && { baseline }), decision: decisionOptions(true) });

@@ -1,0 +1,45 @@
+// One side of an A/B run, inside a vitest worker: the connection to the conductor and the
+// checkpoints this process announces (suite file start/end, each test, each measure()).
+import { LockstepClient } from '../ab/lockstep-client.ts';
+import type { Checkpoint, PairPlan, ToSide } from '../ab/protocol.ts';
+import type { TimingOptions } from '../measure/timing.ts';
+import { harnessOptions } from './worker-state.ts';
+
+let client: Promise<LockstepClient> | undefined;
+
+/** True when this worker is one side of an A/B run. */
+export function inLockstep(): boolean {
+  return harnessOptions().abSide !== undefined;
+}
+
+function connection(): Promise<LockstepClient> {
+  const side = harnessOptions().abSide;
+  if (!side) throw new Error('not an A/B side');
+  client ??= LockstepClient.connect(side.socket, side.side, 'worker').then((c) => {
+    c.unref();
+    return c;
+  });
+  return client;
+}
+
+/** Announce a checkpoint and wait until the conductor lets this side go (or starts pairing). */
+export async function waitTurn(checkpoint: Checkpoint): Promise<{ client: LockstepClient; answer: ToSide }> {
+  const c = await connection();
+  return { client: c, answer: await c.request({ type: 'arrive', checkpoint }) };
+}
+
+/**
+ * How many pairs one round of a measure() metric takes: at least the metric's own minimum (and
+ * 10), at most its maximum (and 40), within twice its time cap (the two sides share it) and at
+ * least 10 s; the conductor stops earlier once the round's interval is within a quarter of the
+ * tolerance.
+ */
+export function pairPlan(timing: TimingOptions, tolerance: number): PairPlan {
+  const minPairs = Math.max(10, timing.minSamples ?? 20);
+  return {
+    tolerance,
+    minPairs,
+    maxPairs: Math.max(40, minPairs, timing.maxSamples ?? 100),
+    maxTimeMs: Math.max(10_000, 2 * (timing.maxTimeMs ?? 10_000)),
+  };
+}
