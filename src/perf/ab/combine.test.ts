@@ -125,10 +125,9 @@ describe('A/B combination of rounds', () => {
 
   it('a leak slope is judged as a difference in MB/min (a ratio of rates near zero means nothing)', () => {
     const leak = (slope: number): MetricResult =>
-      metric('verify leak', [slope], {
-        unit: 'MB/min',
+      metric('verify leak', [slope + 1], {
+        unit: 'MB/min (95% CI upper bound)',
         judge: 'budget-only',
-        absoluteTolerance: 1,
         measurement: { leakSlope: { slope, lower: slope - 1, upper: slope + 1, unit: 'MB/min' } },
       });
     const baseSlopes = [0.2, -0.4, 0.1];
@@ -142,11 +141,16 @@ describe('A/B combination of rounds', () => {
     expect(steady.decision.status).toBe('PASS');
   });
 
-  it('budget-only metrics are not compared but their budget still binds', () => {
-    const stage = (v: number): MetricResult => metric('stage', [v, v], { judge: 'budget-only', budget: { max: 5 } });
-    const rounds = [1, 2, 3].map((r) => ({ round: r, base: run([stage(1)]), head: run([stage(9)]), pairs: new Map() }));
-    const ms = judgeAb(combineRounds(rounds, OPTIONS), JUDGE);
-    expect(ms[0]!.decision.status).toBe('BUDGET-FAIL');
+  it('budget-only values (peaks) are compared one per side per round, and their budget binds', () => {
+    const peak = (v: number[]): MetricResult => metric('rss peak', v, { unit: 'MB', judge: 'budget-only', budget: { max: 500, statistic: 'max' } });
+    const rounds = (b: number[], h: number[]): RoundSides[] =>
+      [0, 1, 2].map((r) => ({ round: r + 1, base: run([peak([b[r]!, b[r]! + 1])]), head: run([peak([h[r]!, h[r]! + 1])]), pairs: new Map() }));
+    const grown = judgeAb(combineRounds(rounds([300, 302, 298], [360, 365, 358]), OPTIONS), JUDGE)[0]!;
+    expect(grown.ab).toMatchObject({ pairing: 'per-round', rounds: 3, pairs: 3 });
+    expect(grown.decision.status).toBe('REGRESSED');
+    expect(grown.judge).toBeUndefined(); // compared, so it is in the run's family of comparisons
+    const over = judgeAb(combineRounds(rounds([300, 302, 298], [600, 602, 598]), OPTIONS), JUDGE)[0]!;
+    expect(over.decision.status).toBe('BUDGET-FAIL');
   });
 
   it('a timing budget head misses is binding only when base meets it', () => {

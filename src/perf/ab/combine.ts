@@ -60,15 +60,23 @@ function costLogRatio(direction: 'lower' | 'higher', base: number, head: number)
 }
 
 /** One round's log ratios and how they were formed. */
-export function roundLogRatios(b: MetricResult, h: MetricResult, pair: PairLog | undefined): { values: number[]; pairing: AbMetricInfo['pairing']; dropped: number } {
+export function roundLogRatios(
+  b: MetricResult,
+  h: MetricResult,
+  pair: PairLog | undefined,
+  perRoundOnly = false,
+): { values: number[]; pairing: AbMetricInfo['pairing']; dropped: number } {
   if (pair && pair.logRatios.length > 0) return { values: [...pair.logRatios], pairing: 'lockstep', dropped: 0 };
-  const aligned = b.samples.length === h.samples.length && b.samples.length > 1;
+  const aligned = !perRoundOnly && b.samples.length === h.samples.length && b.samples.length > 1;
   const raw = aligned
     ? b.samples.map((x, i) => costLogRatio(h.direction, x, h.samples[i]!))
     : [costLogRatio(h.direction, median(b.samples), median(h.samples))];
   const values = raw.filter((x): x is number => x !== undefined);
   return { values, pairing: aligned ? 'aligned' : 'per-round', dropped: raw.length - values.length };
 }
+
+/** Head - base of a leak slope that matters (MB/min) when a metric does not state its own. */
+export const LEAK_TOLERANCE_MB_PER_MIN = 1;
 
 /** The value a difference metric contributes per round: a leak slope when measured, else the median. */
 function differenceValue(m: MetricResult): number {
@@ -134,6 +142,9 @@ function judgeMetric(rs: readonly MetricRound[], options: CombineOptions): AbCan
   const headSamples = heads.flatMap((m) => m.samples);
   const baseSamples = bases.flatMap((m) => m.samples);
   const tolerance = toleranceOf(spec);
+  // Leak slopes are rates near zero, of either sign: compared as differences, never as ratios.
+  const leak = spec.kind === 'timing' && (spec.absoluteTolerance !== undefined || latest.measurement?.leakSlope !== undefined);
+  const leakTolerance = spec.absoluteTolerance ?? LEAK_TOLERANCE_MB_PER_MIN;
   const shell = (decision: Decision, ab: AbMetricInfo): MetricResult => ({
     suite: latest.suite,
     test: latest.test,
@@ -143,10 +154,10 @@ function judgeMetric(rs: readonly MetricRound[], options: CombineOptions): AbCan
     kind: spec.kind,
     ...(spec.budget && { budget: spec.budget }),
     ...(spec.tolerance !== undefined && { tolerance: spec.tolerance }),
-    // A difference metric is judged here (budget-only in stored-baseline mode, where a ratio of
-    // two rates near zero means nothing), so it joins the run's family of comparisons.
-    ...(spec.judge && spec.absoluteTolerance === undefined && { judge: spec.judge }),
-    ...(spec.absoluteTolerance !== undefined && { absoluteTolerance: spec.absoluteTolerance }),
+    // Budget-only metrics are compared here (A/B rounds give them fresh processes on both sides),
+    // so they lose that mark and join the run's family of comparisons.
+    ...(spec.judge && spec.judge !== 'budget-only' && { judge: spec.judge }),
+    ...(leak && { absoluteTolerance: leakTolerance }),
     samples: headSamples,
     summary: summarize(headSamples),
     ...(baseSamples.length > 0 && {
@@ -198,7 +209,7 @@ function judgeMetric(rs: readonly MetricRound[], options: CombineOptions): AbCan
     return { result: shell(finish(exact.status, { ratio: exact.evidence.ratio }, exact.significant, warnings), { pairing: 'exact', rounds: both.length, pairs: both.length }) };
   }
 
-  if (spec.absoluteTolerance !== undefined) {
+  if (leak) {
     const ds = both.map((r) => differenceValue(r.h!) - differenceValue(r.b!));
     const est = differenceEstimate(ds, options.confidence);
     const result = shell(
@@ -208,11 +219,9 @@ function judgeMetric(rs: readonly MetricRound[], options: CombineOptions): AbCan
     return { result, judged: { kind: 'difference', pRaw: est.p, lo: est.lo, hi: est.hi } };
   }
 
-  if (spec.judge === 'budget-only') {
-    return { result: shell(finish('PASS', {}, false), { pairing: 'budget-only', rounds: both.length, pairs: 0 }) };
-  }
-
-  const perRound = both.map((r) => roundLogRatios(r.b!, r.h!, r.pair));
+  // Budget-only values (peaks, breakdowns) are not independent repeats inside one process: one
+  // value per side per round (their medians), compared across the rounds' fresh processes.
+  const perRound = both.map((r) => roundLogRatios(r.b!, r.h!, r.pair, spec.judge === 'budget-only'));
   const logRatios = perRound.map((p) => p.values);
   const pairings = new Set(perRound.map((p) => p.pairing));
   const dropped = perRound.reduce((a, p) => a + p.dropped, 0);
