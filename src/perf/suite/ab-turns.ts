@@ -30,16 +30,16 @@ export async function waitTurn(checkpoint: Checkpoint): Promise<{ client: Lockst
 
 /**
  * How many pairs one round of a measure() metric takes: at least the metric's own minimum (and
- * 10), at most its maximum (and 40), within twice its time cap (the two sides share it) and at
- * least 10 s; the conductor stops earlier once the round's interval is within a quarter of the
- * tolerance.
+ * 10), at most its maximum (and 60), within four times its time cap (the two sides share it, and
+ * a loaded machine stretches every sample) and at least 20 s; the conductor stops earlier once
+ * the round's interval is within a quarter of the tolerance.
  */
 export function pairPlan(timing: TimingOptions, tolerance: number): PairPlan {
   const minPairs = Math.max(10, timing.minSamples ?? 20);
   return {
     tolerance,
     minPairs,
-    maxPairs: Math.max(40, minPairs, timing.maxSamples ?? 100),
-    maxTimeMs: Math.max(10_000, 2 * (timing.maxTimeMs ?? 10_000)),
+    maxPairs: Math.max(60, minPairs, timing.maxSamples ?? 100),
+    maxTimeMs: Math.max(20_000, 4 * (timing.maxTimeMs ?? 10_000)),
   };
 }
