@@ -18,7 +18,7 @@ interface SimResult {
   paired: string[];
   solo: Array<{ side: Side; at: string }>;
   timeouts: string[];
-  /** Both sides ran at once (outside the start-up, before either reached a checkpoint). */
+  /** Both sides ran at once while one of them was in a timed segment (after a test or measure checkpoint). */
   overlaps: number;
 }
 
@@ -34,10 +34,12 @@ function simulate(scripts: Record<Side, Checkpoint[]>, plans?: Record<Side, stri
   const running = new Set<Side>(['base', 'head']);
   const started = new Set<Side>();
   const out: SimResult = { paired: [], solo: [], timeouts: [], overlaps: 0 };
+  const releasedFrom: Record<Side, string> = { base: 'start', head: 'start' };
   const apply = (actions: Action[]): void => {
     for (const a of actions) {
       if (a.type === 'go') {
         running.add(a.side);
+        releasedFrom[a.side] = at[a.side].split(':')[0]!;
         if (!a.paired) out.solo.push({ side: a.side, at: at[a.side] });
       } else if (a.type === 'pair') {
         out.paired.push(`${a.checkpoint.suite}:${a.checkpoint.metric}`);
@@ -50,7 +52,8 @@ function simulate(scripts: Record<Side, Checkpoint[]>, plans?: Record<Side, stri
       if (pos.base >= scripts.base.length + 1 && pos.head >= scripts.head.length + 1) return out;
       throw new Error(`deadlock: base at ${at.base} (${s.status('base')}), head at ${at.head} (${s.status('head')})`);
     }
-    if (running.size > 1 && started.size === 2) out.overlaps++;
+    const timed = (x: Side): boolean => releasedFrom[x] === 'test' || releasedFrom[x] === 'measure';
+    if (running.size > 1 && (timed('base') || timed('head'))) out.overlaps++;
     const side = pick([...running]);
     running.delete(side);
     started.add(side);
@@ -68,15 +71,27 @@ function simulate(scripts: Record<Side, Checkpoint[]>, plans?: Record<Side, stri
 }
 
 describe('A/B schedule', () => {
-  it('lets one side run at a time and alternates which side goes first', () => {
+  it('lets one side run at a time through tests and alternates which side goes first', () => {
     const s = new Schedule({ waitTimeoutMs: 1_000 });
-    expect(s.arrive('base', file('x'), 0)).toEqual([]); // head still starting: base waits
-    expect(s.arrive('head', file('x'), 1)).toEqual([{ type: 'go', side: 'base', paired: true }]);
+    expect(s.arrive('base', test('x', 't1'), 0)).toEqual([]); // head still starting: base waits
+    expect(s.arrive('head', test('x', 't1'), 1)).toEqual([{ type: 'go', side: 'base', paired: true }]);
     expect(s.status('head')).toBe('pending');
     // base reaches the next checkpoint: now head runs (its turn at the same place), base waits
-    expect(s.arrive('base', test('x', 't1'), 2)).toEqual([{ type: 'go', side: 'head', paired: true }]);
-    // both at t1: the second match lets head go first
-    expect(s.arrive('head', test('x', 't1'), 3)).toEqual([{ type: 'go', side: 'head', paired: true }]);
+    expect(s.arrive('base', test('x', 't2'), 2)).toEqual([{ type: 'go', side: 'head', paired: true }]);
+    // both at t2: the second match lets head go first
+    expect(s.arrive('head', test('x', 't2'), 3)).toEqual([{ type: 'go', side: 'head', paired: true }]);
+    expect(s.status('base')).toBe('pending');
+  });
+
+  it('lets both sides set up at once: from a suite file start to its first test, and after its end', () => {
+    const s = new Schedule({ waitTimeoutMs: 1_000 });
+    s.arrive('base', file('x'), 0);
+    expect(s.arrive('head', file('x'), 1)).toEqual([
+      { type: 'go', side: 'base', paired: true },
+      { type: 'go', side: 'head', paired: true },
+    ]);
+    expect(s.arrive('head', test('x', 't'), 2)).toEqual([]); // base still setting up: head waits
+    expect(s.arrive('base', test('x', 't'), 3)).toEqual([{ type: 'go', side: 'head', paired: true }]);
     expect(s.status('base')).toBe('pending');
   });
 
@@ -118,15 +133,15 @@ describe('A/B schedule', () => {
 
   it('times out a side that waits too long and lets it continue alone', () => {
     const s = new Schedule({ waitTimeoutMs: 1_000 });
-    s.arrive('base', file('x'), 0);
-    s.arrive('head', file('x'), 0); // base runs, head pending
+    s.arrive('base', test('x', 't'), 0);
+    s.arrive('head', test('x', 't'), 0); // base runs, head pending
     expect(s.tick(500)).toEqual([]);
     const actions = s.tick(1_500);
     expect(actions[0]).toMatchObject({ type: 'timeout', side: 'head' });
-    expect((actions[0] as { message: string }).message).toMatch(/head waited 2 s at start of suite x for base/);
+    expect((actions[0] as { message: string }).message).toMatch(/head waited 2 s at test "t" of x for base/);
     expect(actions[1]).toEqual({ type: 'go', side: 'head', paired: true });
     // base never answers again: whatever head announces next goes on at once
-    expect(s.arrive('head', test('x', 't'), 2_000)).toEqual([{ type: 'go', side: 'head', paired: false }]);
+    expect(s.arrive('head', test('x', 't2'), 2_000)).toEqual([{ type: 'go', side: 'head', paired: false }]);
   });
 
   it('never deadlocks, whatever the two sides announce (random scripts)', () => {

@@ -1,7 +1,10 @@
 // Who runs next: the conductor's pure decision logic (no sockets, no clocks of its own).
 // Rules: at most one side runs between checkpoints, so the two sides never compete for the CPU;
 // when both wait at the same checkpoint they are matched (a measure() checkpoint becomes a paired
-// sampling session), and the side that goes first alternates (A B, B A, ...); when they wait at
+// sampling session), and the side that goes first alternates (A B, B A, ...). The one exception:
+// from the start of a suite file to its first test (process start, imports, the suite's set-up
+// hooks) and from its end to the next file's start, both sides run at once: nothing is timed
+// there, and set-up (models, databases) is most of a round's time. When they wait at
 // different checkpoints (a suite, test or metric exists on one side only, or runs in another
 // order) one side proceeds solo, so the schedule can never deadlock; a side that finished or went
 // silent for longer than the wait timeout leaves the other side to run solo.
@@ -36,6 +39,9 @@ interface SideState {
   /** What the side last announced (for messages). */
   last?: string;
 }
+
+/** Checkpoints after which both sides run at once (set-up and tear-down: nothing timed). */
+const CONCURRENT = new Set<Checkpoint['kind']>(['file', 'end']);
 
 export interface ScheduleOptions {
   /** Longest a side waits for the other before it is a harness error (ms). */
@@ -158,6 +164,10 @@ export class Schedule {
           base.status = 'pairing';
           head.status = 'pairing';
           actions.push({ type: 'pair', first, checkpoint: head.checkpoint!, key: head.key! });
+          return actions;
+        }
+        if (CONCURRENT.has(base.checkpoint!.kind)) {
+          actions.push(this.release(first, true), this.release(otherSide(first), true));
           return actions;
         }
         actions.push(this.release(first, true));
