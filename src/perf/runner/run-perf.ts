@@ -113,7 +113,7 @@ async function runVitest(options: HarnessOptions, deps: RunPerfDeps, reporter: R
     ...(options.shard && { shard: options.shard }),
     // A/B side: the same file order on both sides, and no vitest timeout cutting a wait for the
     // other side short (the conductor times waits out itself, naming the side and checkpoint).
-    ...(options.abSide && { sequence: { sequencer: SuiteNameSequencer }, testTimeout: 7_200_000, hookTimeout: 7_200_000 }),
+    ...(options.abSide && { sequence: { sequencer: SuiteNameSequencer }, testTimeout: 6 * 3_600_000 }),
   };
   const vitest = await createVitest('test', cliOptions as Parameters<typeof createVitest>[1]);
   try {

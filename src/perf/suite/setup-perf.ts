@@ -51,18 +51,21 @@ if (options.cpuProfile || options.heapSnapshot) {
 
 if (options.abSide) {
   let abSuite = 'suite';
-  // Registered before the suite's own hooks: its set-up (models, databases) runs in this side's turn.
-  // vitest parses the first parameter for fixtures: it must be an object pattern, even an empty one.
+  // A hook may wait as long as the other side's longest test: the conductor times waits out itself
+  // (naming the side and checkpoint), so vitest's hook timeout must not cut them short first.
+  const WAIT_MS = 6 * 3_600_000;
+  // Registered before the suite's own hooks: a file's set-up runs after its start checkpoint.
+  // vitest reads the first parameter as a fixture pattern: it must be object destructuring.
   // eslint-disable-next-line no-empty-pattern
   beforeAll(async ({}, file) => {
     abSuite = suiteNameOf(file as unknown as TaskLike);
     await waitTurn({ kind: 'file', suite: abSuite, tests: plannedTests(file as unknown as TaskLike) });
-  });
+  }, WAIT_MS);
   beforeEach(async ({ task }) => {
     const t = task as unknown as TaskLike;
     await waitTurn({ kind: 'test', suite: abSuite, test: t.fullTestName ?? t.name });
-  });
+  }, WAIT_MS);
   afterAll(async () => {
     await waitTurn({ kind: 'end', suite: abSuite });
-  });
+  }, WAIT_MS);
 }
