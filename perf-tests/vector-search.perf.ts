@@ -244,7 +244,8 @@ for (const { size, grid } of SIZES) {
         embedding: corpus.vectors[i]!,
       }));
       const ingest = perf.progress.task(`${size.toLocaleString('en-US')} passages: ingest`, { total: items.length, unit: 'rows' });
-      const { report, ms, rowsPerSecond } = await benchIngest(db, items, { model: { id: modelId, hash: embedder.pack.hash }, onChunk: (done) => ingest.update(done) });
+      const model = { id: modelId, hash: embedder.pack.hash };
+      const { report, ms, rowsPerSecond } = await benchIngest(db, items, { model, onChunk: (done) => ingest.update(done) });
       ingest.end();
       expect(report.failed).toEqual([]);
       expect(report.embeddings).toBe(size);

@@ -95,7 +95,10 @@ async function stagesAlone(pipeline: Pipeline, claim: string, previous: Verifica
 }
 
 /** Per claim: pipeline latency / sum of the stages alone (1 = no overhead), one sample per claim. */
-export async function claimVsStagesAlone(pipeline: Pipeline, claims: readonly string[]): Promise<{ ratios: number[]; pipelineMs: number[]; stagesMs: number[] }> {
+export async function claimVsStagesAlone(
+  pipeline: Pipeline,
+  claims: readonly string[],
+): Promise<{ ratios: number[]; pipelineMs: number[]; stagesMs: number[] }> {
   const out = { ratios: [] as number[], pipelineMs: [] as number[], stagesMs: [] as number[] };
   for (let i = 0; i < claims.length; i++) {
     const claim = claims[i]!;
