@@ -97,34 +97,14 @@ export interface Batch {
   tokenTypeIds: BigInt64Array;
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
 /** Pads `items` to their longest length with `padId`. */
 export function padBatch(items: readonly Encoded[], padId: number): Batch {
   let seqLen = 1;
   for (const e of items) seqLen = Math.max(seqLen, e.ids.length);
   const size = items.length;
-  const inputIds = new BigInt64Array(size * seqLen);
+  const inputIds = new BigInt64Array(size * seqLen).fill(BigInt(padId));
   const attentionMask = new BigInt64Array(size * seqLen);
   const tokenTypeIds = new BigInt64Array(size * seqLen);
-  if (LITTLE_ENDIAN) {
-    // Ids are small non-negative ints: writing the low 32-bit half of each zeroed int64 is exact and
-    // avoids a BigInt per token (the padding loop was a visible share of the service's overhead).
-    const ids32 = new Int32Array(inputIds.buffer);
-    const mask32 = new Int32Array(attentionMask.buffer);
-    const types32 = new Int32Array(tokenTypeIds.buffer);
-    if (padId !== 0) for (let i = 0; i < size * seqLen; i++) ids32[2 * i] = padId;
-    items.forEach((e, row) => {
-      const base = 2 * row * seqLen;
-      for (let i = 0; i < e.ids.length; i++) {
-        ids32[base + 2 * i] = e.ids[i]!;
-        mask32[base + 2 * i] = 1;
-        types32[base + 2 * i] = e.typeIds[i]!;
-      }
-    });
-    return { size, seqLen, inputIds, attentionMask, tokenTypeIds };
-  }
-  inputIds.fill(BigInt(padId));
   items.forEach((e, row) => {
     const base = row * seqLen;
     for (let i = 0; i < e.ids.length; i++) {
