@@ -20,6 +20,7 @@ export default defineConfig({
         test: {
           name: 'perf',
           include: ['perf-tests/**/*.perf.ts'],
+          globalSetup: ['perf-tests/support/global-setup.ts'],
           // Harness matchers + on-demand profiling (src/perf/suite/setup-perf.ts); options come from
           // bin/perf.js through `provide`.
           setupFiles: ['src/perf/suite/setup-perf.ts'],

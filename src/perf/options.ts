@@ -58,6 +58,8 @@ export interface HarnessOptions {
   ab?: AbOptions;
   /** Internal: this process is one side of an A/B run, driven by the conductor at `socket`. */
   abSide?: AbSideOptions;
+  /** Set by the runner: the socket the workers send progress events to (src/perf/progress). */
+  progressSocket?: string;
 }
 
 export interface AbOptions {
@@ -78,6 +80,8 @@ export interface AbSideOptions {
   round: number;
   /** Only these suites (file names without .perf.ts): later rounds re-run undecided suites. */
   suites?: string[];
+  /** The conductor's progress socket: this side's progress is shown by `npm run perf` itself. */
+  progress?: string;
 }
 
 /** Defaults per profile: quick must finish in minutes on 2 cores, adaptive rounds included. */
@@ -174,6 +178,7 @@ export function resolveOptions(argv: readonly string[], env: NodeJS.ProcessEnv, 
       socket: values['ab-socket'],
       round: positiveInt(values['ab-round'] ?? '1', '--ab-round'),
       ...(values['ab-suites'] !== undefined && { suites: values['ab-suites'].split(',').filter(Boolean) }),
+      ...(values['ab-progress'] !== undefined && { progress: values['ab-progress'] }),
     };
   }
   if (values.base !== undefined) {
@@ -232,6 +237,7 @@ function parsePerfArgs(argv: readonly string[]) {
       // internal: one side of an A/B run (set by the conductor, never by hand)
       'ab-side': { type: 'string' },
       'ab-socket': { type: 'string' },
+      'ab-progress': { type: 'string' },
       'ab-round': { type: 'string' },
       'ab-suites': { type: 'string' },
     },

@@ -18,6 +18,8 @@ import { combineRounds, type RoundSides } from './combine.ts';
 import { Conductor } from './conductor.ts';
 import { SIDES, type Side } from './protocol.ts';
 import { SideProcesses } from './side-processes.ts';
+import { openProgressServer } from '../progress/channel.ts';
+import { createProgressRenderer } from '../progress/renderer.ts';
 import { judgeAb, judgeAbCorrected, undecided } from './verdict.ts';
 import { ensureBaseWorktree, ensureDependencies, overlayHarness, resolveCommit, shareCaches, workingTreeState } from './worktree.ts';
 
@@ -62,6 +64,9 @@ export async function runAb(options: HarnessOptions, io: CliIo): Promise<number>
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
 
+  // The head side's progress (suites, long steps) is shown here, between the round lines.
+  const renderer = createProgressRenderer({ tty: io.isTTY && Boolean(process.stderr.isTTY), write: io.stderr });
+  const progress = await openProgressServer((event) => renderer.handle(event)).catch(() => undefined);
   const roots: Record<Side, string> = { base: baseDir, head: PROJECT_ROOT };
   const rounds: RoundSides[] = [];
   const roundInfo: AbRunInfo['rounds'] = [];
@@ -77,7 +82,8 @@ export async function runAb(options: HarnessOptions, io: CliIo): Promise<number>
       const results = await Promise.all(
         SIDES.map((side) => {
           const dir = path.join(runDir, 'sides', `round-${round}-${side}`);
-          const args = sideArgs(options, side, round, socketPath, dir, suites);
+          const relay = side === 'head' && progress ? ['--ab-progress', progress.path] : [];
+          const args = [...sideArgs(options, side, round, socketPath, dir, suites), ...relay];
           return sides.run(side, roots[side], args, path.join(runDir, 'sides', `round-${round}-${side}.log`), () => conductor.sideExited(side)).then((exit) => ({ side, dir, exit }));
         }),
       );
@@ -115,6 +121,8 @@ export async function runAb(options: HarnessOptions, io: CliIo): Promise<number>
   } finally {
     await sides.killAll();
     await conductor.close();
+    renderer.close();
+    await progress?.close();
     process.off('SIGINT', stopOnSignal);
     process.off('SIGTERM', stopOnSignal);
   }

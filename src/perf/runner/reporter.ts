@@ -17,6 +17,7 @@ import { MATCHER_PREFIX } from '../suite/matchers-prefix.ts';
 import type { HarnessOptions } from '../options.ts';
 import { publishToGithub } from './github/publish.ts';
 import { readAttachments } from '../report/attachments.ts';
+import type { ProgressRenderer } from '../progress/renderer.ts';
 
 export interface RunSink {
   result?: RunResult;
@@ -66,13 +67,43 @@ export function collectModules(modules: ReadonlyArray<TestModule>): { metrics: M
   return { metrics, suites };
 }
 
-export function createPerfReporter(options: HarnessOptions, sink: RunSink, print: (text: string) => void = (t) => process.stdout.write(t)): Reporter {
+export function createPerfReporter(
+  options: HarnessOptions,
+  sink: RunSink,
+  print: (text: string) => void = (t) => process.stdout.write(t),
+  progress?: Pick<ProgressRenderer, 'handle'>,
+): Reporter {
   let startedAt = new Date();
   let context: RunContext | undefined;
+  // Suite-level progress: one task per test module, counting its finished tests.
+  let modulesTotal = 0;
+  let modulesStarted = 0;
+  const testsDone = new Map<string, number>();
   return {
     onInit(_vitest: Vitest) {
       startedAt = new Date();
       context = collectContext(PROJECT_ROOT, options.calibrationScore ?? calibrate().score);
+    },
+    onTestRunStart(specifications) {
+      modulesTotal = specifications.length;
+    },
+    onTestModuleStart(mod: TestModule) {
+      if (!progress) return;
+      modulesStarted += 1;
+      testsDone.set(mod.moduleId, 0);
+      progress.handle({ kind: 'line', text: `suite ${suiteName(mod.moduleId)} (${modulesStarted}/${modulesTotal}): started` });
+      const total = [...mod.children.allTests()].length;
+      progress.handle({ kind: 'start', id: `suite:${mod.moduleId}`, label: `suite ${suiteName(mod.moduleId)}`, unit: 'tests', rate: false, ...(total > 0 && { total }) });
+    },
+    onTestCaseResult(test) {
+      if (!progress) return;
+      const id = test.module.moduleId;
+      const done = (testsDone.get(id) ?? 0) + 1;
+      testsDone.set(id, done);
+      progress.handle({ kind: 'update', id: `suite:${id}`, done });
+    },
+    onTestModuleEnd(mod: TestModule) {
+      progress?.handle({ kind: 'end', id: `suite:${mod.moduleId}`, note: mod.state() });
     },
     async onTestRunEnd(testModules, unhandledErrors: ReadonlyArray<SerializedError>) {
       const ctx = context ?? collectContext(PROJECT_ROOT, options.calibrationScore ?? calibrate().score);

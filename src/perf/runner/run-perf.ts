@@ -15,6 +15,8 @@ import { createPerfReporter, type RunSink } from './reporter.ts';
 import { newRunId, writeReports } from '../report/writer.ts';
 import type { Reporter } from 'vitest/node';
 import { abPlanReporter, SuiteNameSequencer, suiteFilters } from './ab-side.ts';
+import { openProgressServer, progressClient } from '../progress/channel.ts';
+import { createProgressRenderer } from '../progress/renderer.ts';
 
 /** Validate every baseline file of this environment up front: a broken one is exit 2 before any work. */
 export function preflightBaselines(options: HarnessOptions): void {
@@ -38,6 +40,8 @@ export interface RunPerfDeps {
   root?: string;
   /** Leave out vitest's default reporter (tests). */
   quiet?: boolean;
+  /** vitest's default reporter without its live summary (progress bars own the terminal's last lines). */
+  compactDefault?: boolean;
 }
 
 export async function runPerf(argv: readonly string[], io: CliIo, deps: RunPerfDeps = {}): Promise<number> {
@@ -66,12 +70,23 @@ export async function runPerf(argv: readonly string[], io: CliIo, deps: RunPerfD
     options.profileRegressions = false;
   }
   const sink: RunSink = {};
+  // Progress of long steps: bars on a terminal, plain lines otherwise (CI), on stderr. The head side
+  // of an A/B run sends its progress to the conductor, which shows it in the run's own output.
+  const tty = io.isTTY && Boolean(process.stderr.isTTY);
+  const renderer = createProgressRenderer({ tty, write: io.stderr });
+  const relay = options.abSide?.progress ? progressClient(options.abSide.progress) : undefined;
+  const server = relay ? undefined : await openProgressServer((event) => renderer.handle(event)).catch(() => undefined);
+  options.progressSocket = options.abSide?.progress ?? server?.path;
   try {
     const filters = options.abSide?.suites ? suiteFilters(options.abSide.suites) : options.filter ? [options.filter] : [];
-    await runVitest(options, deps, createPerfReporter(options, sink, io.stdout), filters);
+    const reporter = createPerfReporter(options, sink, io.stdout, relay ? { handle: relay.emit } : renderer);
+    await runVitest(options, { ...deps, compactDefault: deps.compactDefault ?? tty }, reporter, filters);
   } catch (error) {
     io.stderr(formatError(error) + '\n');
     return 2;
+  } finally {
+    renderer.close();
+    await server?.close();
   }
   if (!sink.result) {
     io.stderr('error: the perf run ended without a result (vitest did not finish the run)\n');
@@ -108,7 +123,11 @@ async function runVitest(options: HarnessOptions, deps: RunPerfDeps, reporter: R
     run: true,
     watch: false,
     passWithNoTests: true,
-    reporters: [...(deps.quiet ? [] : ['default']), reporter, ...(options.abSide ? [abPlanReporter(options.abSide)] : [])],
+    reporters: [
+      ...(deps.quiet ? [] : [deps.compactDefault ? ['default', { summary: false }] : 'default']),
+      reporter,
+      ...(options.abSide ? [abPlanReporter(options.abSide)] : []),
+    ],
     provide: { [PROVIDE_KEY]: options },
     ...(options.shard && { shard: options.shard }),
     // A/B side: the same file order on both sides, and no vitest timeout cutting a wait for the

@@ -18,6 +18,7 @@ import { attachToTest, baselineFor, harnessOptions, suiteOf, workerContext } fro
 import { inLockstep, pairPlan, waitTurn } from './ab-turns.ts';
 import { DEFAULT_TOLERANCE } from '../metrics/metric.ts';
 import { median } from '../stats/descriptive.ts';
+import { progressClient, type Progress } from '../progress/channel.ts';
 
 export interface MeasureOptions extends TimingOptions {
   /** Report throughput (items per second, higher is better) instead of time per call. */
@@ -63,7 +64,13 @@ export const perf = {
   context: suiteContext,
   /** Attach a suite's own table (JSON + Markdown) to the run's reports. */
   attach,
+  /** Progress of long steps (corpus embedding, index builds), shown by the run's renderer. */
+  get progress(): Progress {
+    return (progress ??= progressClient(harnessOptions().progressSocket));
+  },
 };
+
+let progress: Progress | undefined;
 
 /** Time a workload (sync or async); one metric in ms per call, or items/s with `throughput`. */
 export async function measure(name: string, fn: Workload, options: MeasureOptions = {}): Promise<MetricResult> {

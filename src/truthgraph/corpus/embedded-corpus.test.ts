@@ -47,4 +47,15 @@ describe('loadOrBuildEmbeddedCorpus', () => {
     expect(embedder.calls).toBeGreaterThan(0);
     expect(fs.statSync(rebuilt.file).size).toBe(300 * 8 * 4);
   });
+
+  it('takes a smaller corpus as the prefix of a larger one, embedding only the larger', async () => {
+    const embedder = fakeEmbedder('h3');
+    const small = await loadOrBuildEmbeddedCorpus(120, embedder, { cacheDir: dir, chunkSize: 100, supersetSize: 300 });
+    expect(embedder.calls).toBe(3);
+    const whole = await loadOrBuildEmbeddedCorpus(300, embedder, { cacheDir: dir });
+    expect(whole.fromCache).toBe(true);
+    expect(small.corpus.items.map((i) => i.id)).toEqual(whole.corpus.items.slice(0, 120).map((i) => i.id));
+    expect(small.vectors.map((v) => Array.from(v))).toEqual(whole.vectors.slice(0, 120).map((v) => Array.from(v)));
+    expect(small.key).not.toBe(whole.key);
+  });
 });

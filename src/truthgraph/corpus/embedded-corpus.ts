@@ -34,6 +34,13 @@ export interface EmbeddedCorpusOptions {
   /** Texts per embed() call (progress granularity). */
   chunkSize?: number;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Take the vectors from the first `size` rows of this larger corpus (loaded or built and cached).
+   * The generator is a stream, so corpus(n) is the first n passages of corpus(m > n): a run that
+   * needs several sizes embeds the largest once instead of every size. The key differs from a
+   * standalone build (int8 embeddings depend slightly on batch composition).
+   */
+  supersetSize?: number;
 }
 
 export function embeddedCorpusKey(corpus: Corpus, embedder: CorpusEmbedder): string {
@@ -76,7 +83,17 @@ export async function loadOrBuildEmbeddedCorpus(
   options: EmbeddedCorpusOptions,
 ): Promise<EmbeddedCorpus> {
   const seed = options.seed ?? 42;
-  const corpus = generateCorpus(options.seeds ?? loadSeedPassages(), size, seed);
+  const seeds = options.seeds ?? loadSeedPassages();
+  const corpus = generateCorpus(seeds, size, seed);
+  if (options.supersetSize !== undefined && options.supersetSize > size) {
+    const { supersetSize, ...rest } = options;
+    const whole = await loadOrBuildEmbeddedCorpus(supersetSize, embedder, { ...rest, seeds, seed });
+    // The prefix property is checked, not assumed: a generator change falls back to a standalone build.
+    if (corpus.items.every((item, i) => whole.corpus.items[i]!.id === item.id && whole.corpus.items[i]!.content === item.content)) {
+      const key = createHash('sha256').update(`${whole.key}:prefix:${size}`).digest('hex').slice(0, 16);
+      return { corpus, vectors: whole.vectors.slice(0, size), key, file: whole.file, fromCache: whole.fromCache, embedMs: whole.embedMs };
+    }
+  }
   const key = embeddedCorpusKey(corpus, embedder);
   const file = path.join(options.cacheDir, 'corpora', `evidence_${size}_s${seed}_${key}.f32`);
   const cached = readVectors(file, corpus.items.length, embedder.dimension);

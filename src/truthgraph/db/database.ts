@@ -322,6 +322,11 @@ export class Database implements Queryable, TransactionRunner, SettingsQueryRunn
    * `Database.open(config, { loadDump })` / openEphemeralDatabase({ loadDump }) restores in well under
    * a second, instead of re-ingesting and rebuilding indexes. Call it with no query in flight.
    */
+  /** True when dumpDataDir works here (an embedded server this process started). */
+  get canDumpDataDir(): boolean {
+    return this.server.dumpDataDir !== undefined;
+  }
+
   async dumpDataDir(file: string): Promise<{ bytes: number }> {
     if (!this.server.dumpDataDir) {
       throw new UserError(`cannot dump the ${this.server.provider} database at ${this.server.endpoint}`, {

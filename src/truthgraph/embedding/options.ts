@@ -1,5 +1,6 @@
 // Embedder options: defaults resolved once into one complete, validated object (docs/code-style.md, rule 7).
 import { z } from 'zod';
+import { defaultThreads } from '../inference/runner.ts';
 import { DEFAULT_EMBEDDER_PACK, DEFAULT_VARIANT } from '../models/spec.ts';
 
 export const EmbedderOptionsSchema = z.object({
@@ -18,17 +19,18 @@ export const EmbedderOptionsSchema = z.object({
    * texts/s, peak RSS): 16,384 -> 215 / 751, 490 MB; 1,024 -> 368 / 1,053, 291 MB (fp32 alike).
    */
   maxBatchTokens: z.number().int().min(1).default(1_024),
-  /** intra-op threads of the in-process session (workers = 0). */
-  threads: z.number().int().min(1).max(64).default(2),
-  /** 0 = in-process session; N = N worker threads with a 1-thread session each. */
+  /** intra-op threads per session (default: the cores shared among the sessions). */
+  threads: z.number().int().min(1).max(64).optional(),
+  /** 0 = in-process session; N = N worker threads with a session each. */
   workers: z.number().int().min(0).max(16).default(0),
   /** Build the synthetic pack if it is not cached yet. */
   autoBuild: z.boolean().default(true),
 });
 
-export type EmbedderOptions = z.output<typeof EmbedderOptionsSchema>;
+export type EmbedderOptions = Omit<z.output<typeof EmbedderOptionsSchema>, 'threads'> & { threads: number };
 export type EmbedderOptionsInput = z.input<typeof EmbedderOptionsSchema>;
 
 export function resolveEmbedderOptions(input: EmbedderOptionsInput): EmbedderOptions {
-  return EmbedderOptionsSchema.parse(input);
+  const o = EmbedderOptionsSchema.parse(input);
+  return { ...o, threads: o.threads ?? defaultThreads(o.workers) };
 }

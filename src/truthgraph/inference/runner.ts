@@ -1,6 +1,10 @@
 // A Runner runs one model on int64 feeds: either one in-process session, or a pool of worker
-// threads that each own a 1-thread session (docs/platform-notes.md: two such workers beat one 2-thread session,
-// +27-68% int8, because two session.run calls from one JS thread never overlap).
+// threads that each own a session. onnxruntime-node's session.run blocks the calling JS thread for
+// the whole run (measured: a 5 ms timer never fires during a 1.3 s run), so in process nothing else
+// in the process moves while a model runs; a worker keeps the main thread free to tokenise, pool,
+// query the database and prepare the next batch meanwhile (docs/performance.md). For throughput, two
+// workers with a 1-thread session each beat one 2-thread session (docs/platform-notes.md: +27-68% int8).
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../../shared/errors.ts';
 import { createSession, ort, ortSessionOptions, DEFAULT_SESSION_OPTIONS, REBUILD_HINT, type SessionOptions } from './session.ts';
@@ -25,16 +29,22 @@ export interface Runner {
 }
 
 export interface RunnerOptions {
-  /** 0 = one in-process session with `threads` threads; N >= 1 = N workers with 1-thread sessions. */
+  /** 0 = one in-process session; N >= 1 = N worker threads, each with its own session. */
   workers: number;
+  /** intra-op threads of each session (the in-process one, or each worker's). */
   threads: number;
   session?: Partial<Omit<SessionOptions, 'threads'>>;
   /** What to tell the user when onnxruntime cannot load the file (the pack's rebuild command). */
   fix?: string;
 }
 
+/** intra-op threads per session when none are asked for: the cores shared among the sessions. */
+export function defaultThreads(workers: number): number {
+  return Math.max(1, Math.floor(availableParallelism() / Math.max(1, workers)));
+}
+
 export async function createRunner(modelPath: string, options: RunnerOptions): Promise<Runner> {
-  if (options.workers > 0) return WorkerPoolRunner.create(modelPath, options.workers, { ...options.session, threads: 1 }, options.fix);
+  if (options.workers > 0) return WorkerPoolRunner.create(modelPath, options.workers, { ...options.session, threads: options.threads }, options.fix);
   return InProcessRunner.create(modelPath, { ...options.session, threads: options.threads }, options.fix);
 }
 

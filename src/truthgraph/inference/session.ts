@@ -20,6 +20,10 @@ export interface SessionOptions {
   cpuArena: boolean;
   /** Where to write the optimised graph (for inspecting fusions); none by default. */
   optimizedModelFilePath?: string;
+  /** Per-node profiling to `<prefix>_<date>.json` (session.endProfiling() flushes it); off by default. */
+  profileFilePrefix?: string;
+  /** ORT's log level for this session (0 = verbose: graph transformations, kernel placement). */
+  logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
 }
 
 export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
@@ -39,6 +43,8 @@ export function ortSessionOptions(o: SessionOptions): ort.InferenceSession.Sessi
     graphOptimizationLevel: o.graphOptimizationLevel,
     enableCpuMemArena: o.cpuArena,
     ...(o.optimizedModelFilePath ? { optimizedModelFilePath: o.optimizedModelFilePath } : {}),
+    ...(o.profileFilePrefix ? { enableProfiling: true, profileFilePrefix: o.profileFilePrefix } : {}),
+    ...(o.logSeverityLevel === undefined ? {} : { logSeverityLevel: o.logSeverityLevel, logVerbosityLevel: 0 }),
     extra: { session: { 'intra_op.allow_spinning': o.allowSpinning ? '1' : '0' } },
   };
 }
@@ -46,11 +52,15 @@ export function ortSessionOptions(o: SessionOptions): ort.InferenceSession.Sessi
 /** For callers that do not know which pack a file belongs to. */
 export const REBUILD_HINT = 'rebuild or re-download the pack (npx truthgraph models build <name> --force / models download <hub-id>)';
 
-export async function createSession(modelPath: string, options: Partial<SessionOptions> = {}, fix = REBUILD_HINT): Promise<ort.InferenceSession> {
+/** `model`: a file path, or the ONNX bytes of a graph built in memory (calibration, variant measurements). */
+export async function createSession(model: string | Uint8Array, options: Partial<SessionOptions> = {}, fix = REBUILD_HINT): Promise<ort.InferenceSession> {
   const o = { ...DEFAULT_SESSION_OPTIONS, ...options };
   try {
-    return await ort.InferenceSession.create(modelPath, ortSessionOptions(o));
+    return typeof model === 'string'
+      ? await ort.InferenceSession.create(model, ortSessionOptions(o))
+      : await ort.InferenceSession.create(model, ortSessionOptions(o));
   } catch (cause) {
+    const modelPath = typeof model === 'string' ? model : `an in-memory graph (${model.byteLength} bytes)`;
     throw new UserError(`onnxruntime could not load ${modelPath}: ${(cause as Error).message}`, {
       fix,
       cause,

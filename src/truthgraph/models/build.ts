@@ -12,7 +12,7 @@ import { buildBertModel } from './onnx-graph.ts';
 import { SYNTHETIC_SPECS, specHash, syntheticSpec, type BertSpec } from './spec.ts';
 import { buildTokenizerConfig, buildTokenizerJson } from './tokenizer-json.ts';
 import { buildVocabulary, type Vocabulary } from './vocab.ts';
-import { generateWeights } from './weights.ts';
+import { generateWeights, type BertWeights } from './weights.ts';
 
 export const MODEL_FILES = { fp32: 'onnx/model.onnx', int8: 'onnx/model_quantized.onnx' } as const;
 
@@ -52,6 +52,17 @@ export function hfConfig(spec: BertSpec): Record<string, unknown> {
   return config;
 }
 
+/** The pack's weights; the NLI head is calibrated on the int8 graph (fast to run), fp32 in both variants. */
+export async function syntheticWeights(spec: BertSpec, tokenizer: TextTokenizer): Promise<BertWeights> {
+  const weights = generateWeights(spec, syntheticVocabulary());
+  if (weights.head) {
+    const { scale, bias } = await calibrateHead(buildBertModel(spec, weights, 'int8'), tokenizer, weights.head.classifierB.length);
+    weights.head.classifierW = weights.head.classifierW.map((v) => v * scale);
+    weights.head.classifierB = bias;
+  }
+  return weights;
+}
+
 export interface BuildResult {
   dir: string;
   manifest: Manifest | null;
@@ -61,7 +72,11 @@ export interface BuildResult {
 }
 
 /** Builds the named synthetic pack unless it is cached (or `force`). */
-export async function buildSyntheticPack(name: string, cacheDir: string, options: { force?: boolean } = {}): Promise<BuildResult> {
+export async function buildSyntheticPack(
+  name: string,
+  cacheDir: string,
+  options: { force?: boolean; onPhase?: (phase: string) => void } = {},
+): Promise<BuildResult> {
   const started = performance.now();
   const spec = syntheticSpec(name);
   if (!spec) {
@@ -78,18 +93,20 @@ export async function buildSyntheticPack(name: string, cacheDir: string, options
     await writeFile(path.join(tmp, 'config.json'), JSON.stringify(hfConfig(spec), null, 2) + '\n');
     await writeFile(path.join(tmp, 'tokenizer.json'), JSON.stringify(buildTokenizerJson(vocab.tokens)));
     await writeFile(path.join(tmp, 'tokenizer_config.json'), JSON.stringify(buildTokenizerConfig(spec.maxPositions), null, 2) + '\n');
-    const weights = generateWeights(spec, vocab);
-    if (weights.head) {
-      // Calibrate the classifier on the int8 graph (fast to load); the head itself is fp32 in both.
-      const probe = path.join(tmp, MODEL_FILES.int8);
-      await writeFile(probe, buildBertModel(spec, weights, 'int8'));
-      const tokenizer = new TextTokenizer(JSON.parse(await readFile(path.join(tmp, 'tokenizer.json'), 'utf8')));
-      const { scale, bias } = await calibrateHead(probe, tokenizer, weights.head.classifierB.length);
-      weights.head.classifierW = weights.head.classifierW.map((v) => v * scale);
-      weights.head.classifierB = bias;
-    }
+    const tokenizer = new TextTokenizer(JSON.parse(await readFile(path.join(tmp, 'tokenizer.json'), 'utf8')));
+    // Phases are long synchronous stretches: announce each, and yield so a progress renderer sharing
+    // this event loop can draw before the next one starts.
+    const phase = async (what: string) => {
+      options.onPhase?.(what);
+      await new Promise((r) => setImmediate(r));
+    };
+    await phase(spec.kind === 'nli' ? 'weights + classifier calibration' : 'weights');
+    const weights = await syntheticWeights(spec, tokenizer);
+    await phase('fp32 graph');
     await writeFile(path.join(tmp, MODEL_FILES.fp32), buildBertModel(spec, weights, 'fp32'));
+    await phase('int8 graph');
     await writeFile(path.join(tmp, MODEL_FILES.int8), buildBertModel(spec, weights, 'int8'));
+    await phase('manifest (sha256)');
     const manifest = await writeManifest(tmp, {
       id: path.basename(dir),
       name: spec.name,

@@ -19,7 +19,7 @@ export function calibrationPairs(): Array<{ premise: string; hypothesis: string 
 }
 
 /** Runs `modelPath` on the calibration pairs and returns [pairs x labels] logits. */
-async function logitsOn(modelPath: string, tokenizer: TextTokenizer, labels: number): Promise<number[][]> {
+async function logitsOn(modelPath: string | Uint8Array, tokenizer: TextTokenizer, labels: number): Promise<number[][]> {
   const session = await createSession(modelPath, { threads: 2 });
   try {
     const encoded: Encoded[] = calibrationPairs().map((p) => tokenizer.encodePair(p.premise, p.hypothesis, 512));
@@ -45,7 +45,7 @@ async function logitsOn(modelPath: string, tokenizer: TextTokenizer, labels: num
  * Given a model built with classifier bias 0, returns the scale for the classifier weights and the
  * bias that centre and spread the logits (logits are linear in the classifier weights and bias).
  */
-export async function calibrateHead(modelPath: string, tokenizer: TextTokenizer, labels: number): Promise<{ scale: number; bias: Float32Array }> {
+export async function calibrateHead(modelPath: string | Uint8Array, tokenizer: TextTokenizer, labels: number): Promise<{ scale: number; bias: Float32Array }> {
   const rows = await logitsOn(modelPath, tokenizer, labels);
   const mean = new Float64Array(labels);
   for (const r of rows) r.forEach((v, k) => (mean[k]! += v / rows.length));

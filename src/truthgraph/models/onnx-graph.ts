@@ -1,123 +1,145 @@
-// Builds a BERT encoder as an ONNX ModelProto (opset 17) with onnx-proto, in the plain export pattern
-// (Gather embeddings, LayerNormalization, MatMul+Add attention, Softmax(axis=-1), Erf GELU). That pattern
-// measured fastest on our CPU: ORT's fused Attention/SkipLayerNorm path was 5-17% slower (docs/platform-notes.md),
-// so we deliberately do not emit the com.microsoft fused ops. The int8 variant uses the
-// quantize_dynamic pattern (DynamicQuantizeLinear + MatMulInteger + Cast + Mul, int8 per-tensor weights),
-// which ORT rewrites into DynamicQuantizeMatMul / MatMulIntegerToFloat.
+// Builds a BERT encoder as an ONNX ModelProto (opset 17). Two graph shapes, both what real packs ship:
+// - plain: the opset-17 export pattern (Gather embeddings, LayerNormalization, MatMul+Add attention,
+//   Softmax(axis=-1), Erf GELU), what `optimum`/`torch.onnx` export and hub repositories publish;
+// - fused: what onnxruntime's transformer optimizer writes for BERT (com.microsoft Attention /
+//   QAttention, SkipLayerNormalization, BiasGelu), which ORT cannot derive from opset-17 exports itself.
+// int8 follows quantize_dynamic (DynamicQuantizeLinear + MatMulInteger + Cast + Mul, int8 per-tensor
+// weights, which ORT rewrites into DynamicQuantizeMatMul / MatMulIntegerToFloat) or, with calibrated
+// activation ranges, quantize_static's QDQ format. Which shape the packs use is measured, per CPU, in
+// docs/performance.md (the fused graph was 5-17% slower on AMD Zen 5 with an older ORT).
 import onnxProto from 'onnx-proto';
+import { concatColumns, DT, GraphBuilder, MS_DOMAIN, quantizeInt8, quantizeRowsUint8, uint8Params } from './onnx-builder.ts';
 import type { BertSpec, Variant } from './spec.ts';
 import type { BertWeights } from './weights.ts';
 
+export { quantizeInt8, quantizeRowsUint8 } from './onnx-builder.ts';
+
 const { onnx } = onnxProto;
-type INode = onnxProto.onnx.INodeProto;
-type ITensor = onnxProto.onnx.ITensorProto;
-const DT = onnx.TensorProto.DataType;
-const AT = onnx.AttributeProto.AttributeType;
 
-type Attr = number | number[] | { f: number };
-
-class GraphBuilder {
-  readonly nodes: INode[] = [];
-  readonly initializers: ITensor[] = [];
-  private counter = 0;
-
-  op(opType: string, inputs: string[], attrs: Record<string, Attr> = {}, nOut = 1, domain = ''): string[] {
-    const base = `${opType}_${this.counter++}`;
-    const outputs = Array.from({ length: nOut }, (_, i) => (nOut === 1 ? base : `${base}_${i}`));
-    const attribute = Object.entries(attrs).map(([name, v]) =>
-      Array.isArray(v)
-        ? { name, type: AT.INTS, ints: v }
-        : typeof v === 'number'
-          ? { name, type: AT.INT, i: v }
-          : { name, type: AT.FLOAT, f: v.f },
-    );
-    this.nodes.push({ opType, input: inputs, output: outputs, name: base, attribute, domain });
-    return outputs;
-  }
-
-  one(opType: string, inputs: string[], attrs: Record<string, Attr> = {}): string {
-    return this.op(opType, inputs, attrs)[0]!;
-  }
-
-  tensor(name: string, dims: number[], data: Float32Array | Int8Array | Uint8Array | BigInt64Array): string {
-    const dataType =
-      data instanceof Float32Array ? DT.FLOAT : data instanceof Int8Array ? DT.INT8 : data instanceof Uint8Array ? DT.UINT8 : DT.INT64;
-    // rawData is little-endian bytes; typed arrays are little-endian on every platform ORT runs on here.
-    const rawData = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    this.initializers.push({ name, dims, dataType, rawData });
-    return name;
-  }
-
-  scalarF(name: string, v: number): string {
-    return this.tensor(name, [], new Float32Array([v]));
-  }
-
-  ints(name: string, v: number[]): string {
-    return this.tensor(name, [v.length], BigInt64Array.from(v.map(BigInt)));
-  }
+export interface ActivationRange {
+  min: number;
+  max: number;
 }
 
-/** Quantises a weight per tensor to symmetric int8, as quantize_dynamic does for MatMul weights. */
-export function quantizeInt8(w: Float32Array): { q: Int8Array; scale: number } {
-  let max = 0;
-  for (let i = 0; i < w.length; i++) max = Math.max(max, Math.abs(w[i]!));
-  const scale = max > 0 ? max / 127 : 1;
-  const q = new Int8Array(w.length);
-  for (let i = 0; i < w.length; i++) q[i] = Math.max(-127, Math.min(127, Math.round(w[i]! / scale)));
-  return { q, scale };
+export interface GraphOptions {
+  /**
+   * plain: the export's MatMul/Transpose/Softmax attention; mha: one packed QKV projection + Split +
+   * com.microsoft MultiHeadAttention (what ORT's optimizer writes with use_multi_head_attention), the
+   * rest as exported; fused: the optimizer's full BERT fusion (Attention/QAttention, SkipLayerNormalization, BiasGelu).
+   */
+  attention: 'plain' | 'mha' | 'fused';
+  /** int8 only: activation scales computed per run (dynamic) or calibrated once (static, needs `ranges`). */
+  quantization: 'dynamic' | 'static';
+  /** int8 plain only: also quantise the two activation x activation MatMuls (QK^T and probs x V). */
+  quantizeAttentionMatMuls: boolean;
+  /** Calibrated ranges of the linear inputs, by linearInputKeys(). */
+  ranges?: ReadonlyMap<string, ActivationRange>;
+  /** Calibration builds: every linear input also becomes a graph output `calib:<key>`. */
+  exposeLinearInputs?: boolean;
 }
 
-/** Quantises an embedding table to uint8 with one scale and offset per row. */
-export function quantizeRowsUint8(w: Float32Array, rows: number, cols: number) {
-  const q = new Uint8Array(w.length);
-  const scale = new Float32Array(rows);
-  const offset = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let c = 0; c < cols; c++) {
-      const v = w[r * cols + c]!;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    const s = hi > lo ? (hi - lo) / 255 : 1;
-    scale[r] = s;
-    offset[r] = lo;
-    for (let c = 0; c < cols; c++) q[r * cols + c] = Math.round((w[r * cols + c]! - lo) / s);
+export const DEFAULT_GRAPH_OPTIONS: GraphOptions = { attention: 'plain', quantization: 'dynamic', quantizeAttentionMatMuls: false };
+
+export const CALIBRATION_OUTPUT_PREFIX = 'calib:';
+
+/** The activations a static int8 graph quantises, one key per distinct linear input. */
+export function linearInputKeys(spec: BertSpec): string[] {
+  const keys: string[] = [];
+  for (let i = 0; i < spec.layers; i++) {
+    const p = `encoder.layer.${i}`;
+    keys.push(`${p}.attention.input`, `${p}.attention.output.dense.input`, `${p}.intermediate.dense.input`, `${p}.output.dense.input`);
   }
-  return { q, scale, offset };
+  if (spec.kind === 'nli') keys.push('pooler.dense.input');
+  return keys;
 }
 
-export function buildBertModel(spec: BertSpec, w: BertWeights, variant: Variant): Uint8Array {
+export function buildBertModel(spec: BertSpec, w: BertWeights, variant: Variant, graph: GraphOptions = DEFAULT_GRAPH_OPTIONS): Uint8Array {
+  if (variant === 'int8' && graph.quantization === 'static' && !graph.ranges) throw new Error('static quantisation needs calibrated activation ranges');
   const g = new GraphBuilder();
   const H = spec.hidden;
   const headDim = H / spec.heads;
   const eps = { f: spec.layerNormEps };
+  const int8 = variant === 'int8';
+  const extraOutputs: string[] = [];
 
-  const linear = (x: string, name: string, weight: Float32Array, bias: Float32Array, inDim: number, outDim: number): string => {
-    const b = g.tensor(`${name}.bias`, [outDim], bias);
-    if (variant === 'fp32') {
-      const mm = g.one('MatMul', [x, g.tensor(`${name}.weight`, [inDim, outDim], weight)]);
-      return g.one('Add', [mm, b]);
+  /** x quantised to uint8 for a MatMulInteger-style consumer: dynamic (per run) or with calibrated constants. */
+  // One quantisation per activation, shared by its consumers (Q, K and V read the same x).
+  const quantized = new Map<string, { xq: string; scale: string; zero: string }>();
+  const quantizeInput = (x: string, key: string): { xq: string; scale: string; zero: string } => {
+    const known = quantized.get(x);
+    if (known) return known;
+    let q: { xq: string; scale: string; zero: string };
+    if (graph.quantization === 'dynamic') {
+      const [xq, scale, zero] = g.op('DynamicQuantizeLinear', [x], {}, 3);
+      q = { xq: xq!, scale: scale!, zero: zero! };
+    } else {
+      const range = graph.ranges!.get(key);
+      if (!range) throw new Error(`no calibrated range for ${key}`);
+      const { scale, zeroPoint } = uint8Params(range);
+      const s = g.scalarF(`${key}.input_scale`, scale);
+      const z = g.tensor(`${key}.input_zero_point`, [], new Uint8Array([zeroPoint]));
+      q = { xq: g.one('QuantizeLinear', [x, s, z]), scale: s, zero: z };
     }
-    const { q, scale } = quantizeInt8(weight);
-    const wq = g.tensor(`${name}.weight_quantized`, [inDim, outDim], q);
-    const wScale = g.scalarF(`${name}.weight_scale`, scale);
-    const wZero = g.tensor(`${name}.weight_zero_point`, [], new Int8Array([0]));
-    const [xq, xScale, xZero] = g.op('DynamicQuantizeLinear', [x], {}, 3);
-    const mmi = g.one('MatMulInteger', [xq!, wq, xZero!, wZero]);
-    const scales = g.one('Mul', [xScale!, wScale]);
-    const cast = g.one('Cast', [mmi], { to: DT.FLOAT });
-    const out = g.one('Mul', [cast, scales]);
-    return g.one('Add', [out, b]);
+    quantized.set(x, q);
+    return q;
+  };
+
+  const expose = (x: string, key: string): void => {
+    if (!graph.exposeLinearInputs || extraOutputs.includes(`${CALIBRATION_OUTPUT_PREFIX}${key}`)) return;
+    const name = `${CALIBRATION_OUTPUT_PREFIX}${key}`;
+    g.nodes.push({ opType: 'Identity', input: [x], output: [name], name: `${name}_out` });
+    extraOutputs.push(name);
+  };
+
+  /** x @ W (+ bias unless it is left to a fused consumer). `key` names x for calibration. */
+  const linear = (x: string, key: string, name: string, weight: Float32Array, bias: Float32Array | null, inDim: number, outDim: number): string => {
+    expose(x, key);
+    let out: string;
+    if (!int8) {
+      out = g.one('MatMul', [x, g.tensor(`${name}.weight`, [inDim, outDim], weight)]);
+    } else {
+      const { q, scale } = quantizeInt8(weight);
+      const wq = g.tensor(`${name}.weight_quantized`, [inDim, outDim], q);
+      const wScale = g.scalarF(`${name}.weight_scale`, scale);
+      const wZero = g.tensor(`${name}.weight_zero_point`, [], new Int8Array([0]));
+      if (graph.quantization === 'static') {
+        // quantize_static's QDQ format: ORT folds Q/DQ pairs around the MatMul into an integer kernel.
+        const { xq, scale: xs, zero: xz } = quantizeInput(x, key);
+        const xdq = g.one('DequantizeLinear', [xq, xs, xz]);
+        out = g.one('MatMul', [xdq, g.one('DequantizeLinear', [wq, wScale, wZero])]);
+      } else {
+        const { xq, scale: xs, zero: xz } = quantizeInput(x, key);
+        const mmi = g.one('MatMulInteger', [xq, wq, xz, wZero]);
+        out = g.one('Mul', [g.one('Cast', [mmi], { to: DT.FLOAT }), g.one('Mul', [xs, wScale])]);
+      }
+    }
+    return bias ? g.one('Add', [out, g.tensor(`${name}.bias`, [outDim], bias)]) : out;
+  };
+
+  /** a @ b with both operands activations: fp32, or both quantised per run (quantize_dynamic with MatMulConstBOnly off). */
+  const activationMatMul = (a: string, b: string): string => {
+    if (!int8 || !graph.quantizeAttentionMatMuls) return g.one('MatMul', [a, b]);
+    const [aq, as, az] = g.op('DynamicQuantizeLinear', [a], {}, 3);
+    const [bq, bs, bz] = g.op('DynamicQuantizeLinear', [b], {}, 3);
+    const mmi = g.one('MatMulInteger', [aq!, bq!, az!, bz!]);
+    return g.one('Mul', [g.one('Cast', [mmi], { to: DT.FLOAT }), g.one('Mul', [as!, bs!])]);
   };
 
   const layerNorm = (x: string, name: string, gamma: Float32Array, beta: Float32Array): string =>
     g.one('LayerNormalization', [x, g.tensor(`${name}.weight`, [H], gamma), g.tensor(`${name}.bias`, [H], beta)], { axis: -1, epsilon: eps });
 
+  /** LayerNorm(input + skip + bias): one SkipLayerNormalization in the fused graph. */
+  const addAndNorm = (input: string, skip: string, bias: Float32Array, name: string, biasName: string, gamma: Float32Array, beta: Float32Array): string => {
+    if (graph.attention === 'fused') {
+      const inputs = [input, skip, g.tensor(`${name}.weight`, [H], gamma), g.tensor(`${name}.bias`, [H], beta), g.tensor(`${biasName}.bias`, [H], bias)];
+      return g.one('SkipLayerNormalization', inputs, { epsilon: eps }, MS_DOMAIN);
+    }
+    return layerNorm(g.one('Add', [g.one('Add', [input, g.tensor(`${biasName}.bias`, [H], bias)]), skip]), name, gamma, beta);
+  };
+
   // Embeddings: word + position (Range over the sequence length) + token type, then LayerNorm.
   let word: string;
-  if (variant === 'fp32') {
+  if (!int8) {
     word = g.one('Gather', [g.tensor('embeddings.word_embeddings.weight', [spec.vocabSize, H], w.wordEmbeddings), 'input_ids'], { axis: 0 });
   } else {
     // Per-row uint8 keeps the table 4x smaller while each row keeps its own range.
@@ -135,32 +157,68 @@ export function buildBertModel(spec: BertSpec, w: BertWeights, variant: Variant)
   const type = g.one('Gather', [g.tensor('embeddings.token_type_embeddings.weight', [spec.typeVocab, H], w.typeEmbeddings), 'token_type_ids'], { axis: 0 });
   let x = layerNorm(g.one('Add', [g.one('Add', [word, pos]), type]), 'embeddings.LayerNorm', w.embLnGamma, w.embLnBeta);
 
-  // Additive mask: 0 where attended, -10000 on padding; shape [batch, 1, 1, seq].
-  const mask4 = g.one('Unsqueeze', ['attention_mask', g.ints('const.mask_axes', [1, 2])]);
-  const maskF = g.one('Cast', [mask4], { to: DT.FLOAT });
-  const additive = g.one('Mul', [g.one('Sub', [g.scalarF('const.one_f', 1), maskF]), g.scalarF('const.mask_min', -10000)]);
-  const headsShape = g.ints('const.heads_shape', [0, 0, spec.heads, headDim]);
-  const hiddenShape = g.ints('const.hidden_shape', [0, 0, H]);
-  const invSqrt = g.scalarF('const.inv_sqrt_head_dim', 1 / Math.sqrt(headDim));
-  const sqrt2 = g.scalarF('const.sqrt2', Math.SQRT2);
-  const half = g.scalarF('const.half', 0.5);
-  const oneF = 'const.one_f';
+  // Plain: additive mask 0 where attended, -10000 on padding, [batch, 1, 1, seq]. Fused: the raw
+  // 0/1 mask as int32 [batch, seq] (Attention applies the same -10000).
+  const plainMask = () => {
+    const mask4 = g.one('Unsqueeze', ['attention_mask', g.ints('const.mask_axes', [1, 2])]);
+    const maskF = g.one('Cast', [mask4], { to: DT.FLOAT });
+    return g.one('Mul', [g.one('Sub', [g.scalarF('const.one_f', 1), maskF]), g.scalarF('const.mask_min', -10000)]);
+  };
+  const mask = graph.attention === 'plain' ? plainMask() : g.one('Cast', ['attention_mask'], { to: DT.INT32 });
+  // Constants of the patterns that use them only (an unused initializer is a load-time warning in ORT).
+  const plainOnly = graph.attention === 'plain';
+  const headsShape = plainOnly ? g.ints('const.heads_shape', [0, 0, spec.heads, headDim]) : '';
+  const hiddenShape = plainOnly ? g.ints('const.hidden_shape', [0, 0, H]) : '';
+  const invSqrt = plainOnly ? g.scalarF('const.inv_sqrt_head_dim', 1 / Math.sqrt(headDim)) : '';
+  const erfGelu = graph.attention !== 'fused';
+  const sqrt2 = erfGelu ? g.scalarF('const.sqrt2', Math.SQRT2) : '';
+  const half = erfGelu ? g.scalarF('const.half', 0.5) : '';
+  const oneF = erfGelu ? g.scalarF('const.one_gelu', 1) : '';
+  const qkvSplit = graph.attention === 'mha' ? g.ints('const.qkv_split', [H, H, H]) : '';
+
+  const selfAttention = (p: string, L: BertWeights['layers'][number]): string => {
+    const key = `${p}.attention.input`;
+    if (graph.attention === 'fused') {
+      expose(x, key);
+      const name = `${p}.attention.self.qkv`;
+      const weight = concatColumns([L.wq, L.wk, L.wv], H);
+      const bias = g.tensor(`${name}.bias`, [3 * H], Float32Array.from([...L.bq, ...L.bk, ...L.bv]));
+      if (!int8) return g.one('Attention', [x, g.tensor(`${name}.weight`, [H, 3 * H], weight), bias, mask], { num_heads: spec.heads }, MS_DOMAIN);
+      const { q, scale } = quantizeInt8(weight);
+      const { xq, scale: xs, zero: xz } = quantizeInput(x, key);
+      const inputs = [xq, g.tensor(`${name}.weight_quantized`, [H, 3 * H], q), bias, xs, g.scalarF(`${name}.weight_scale`, scale), mask, xz, g.tensor(`${name}.weight_zero_point`, [], new Int8Array([0]))];
+      return g.one('QAttention', inputs, { num_heads: spec.heads }, MS_DOMAIN);
+    }
+    if (graph.attention === 'mha') {
+      const name = `${p}.attention.self.qkv`;
+      const qkv = linear(x, key, name, concatColumns([L.wq, L.wk, L.wv], H), Float32Array.from([...L.bq, ...L.bk, ...L.bv]), H, 3 * H);
+      const [q, k, v] = g.op('Split', [qkv, qkvSplit], { axis: -1 }, 3);
+      return g.one('MultiHeadAttention', [q!, k!, v!, '', mask], { num_heads: spec.heads }, MS_DOMAIN);
+    }
+    const heads = (t: string, perm: number[]) => g.one('Transpose', [g.one('Reshape', [t, headsShape])], { perm });
+    const q = heads(linear(x, key, `${p}.attention.self.query`, L.wq, L.bq, H, H), [0, 2, 1, 3]);
+    const k = heads(linear(x, key, `${p}.attention.self.key`, L.wk, L.bk, H, H), [0, 2, 3, 1]);
+    const v = heads(linear(x, key, `${p}.attention.self.value`, L.wv, L.bv, H, H), [0, 2, 1, 3]);
+    const scores = g.one('Add', [g.one('Mul', [activationMatMul(q, k), invSqrt]), mask]);
+    const probs = g.one('Softmax', [scores], { axis: -1 });
+    return g.one('Reshape', [g.one('Transpose', [activationMatMul(probs, v)], { perm: [0, 2, 1, 3] }), hiddenShape]);
+  };
 
   w.layers.forEach((L, i) => {
     const p = `encoder.layer.${i}`;
-    const heads = (t: string, perm: number[]) => g.one('Transpose', [g.one('Reshape', [t, headsShape])], { perm });
-    const q = heads(linear(x, `${p}.attention.self.query`, L.wq, L.bq, H, H), [0, 2, 1, 3]);
-    const k = heads(linear(x, `${p}.attention.self.key`, L.wk, L.bk, H, H), [0, 2, 3, 1]);
-    const v = heads(linear(x, `${p}.attention.self.value`, L.wv, L.bv, H, H), [0, 2, 1, 3]);
-    const scores = g.one('Add', [g.one('Mul', [g.one('MatMul', [q, k]), invSqrt]), additive]);
-    const probs = g.one('Softmax', [scores], { axis: -1 });
-    const ctx = g.one('Reshape', [g.one('Transpose', [g.one('MatMul', [probs, v])], { perm: [0, 2, 1, 3] }), hiddenShape]);
-    const attnOut = linear(ctx, `${p}.attention.output.dense`, L.wo, L.bo, H, H);
-    x = layerNorm(g.one('Add', [attnOut, x]), `${p}.attention.output.LayerNorm`, L.ln1Gamma, L.ln1Beta);
-    const inter = linear(x, `${p}.intermediate.dense`, L.w1, L.b1, H, spec.ffn);
-    const gelu = g.one('Mul', [g.one('Mul', [inter, g.one('Add', [g.one('Erf', [g.one('Div', [inter, sqrt2])]), oneF])]), half]);
-    const ffnOut = linear(gelu, `${p}.output.dense`, L.w2, L.b2, spec.ffn, H);
-    x = layerNorm(g.one('Add', [ffnOut, x]), `${p}.output.LayerNorm`, L.ln2Gamma, L.ln2Beta);
+    const ctx = selfAttention(p, L);
+    const attnOut = linear(ctx, `${p}.attention.output.dense.input`, `${p}.attention.output.dense`, L.wo, null, H, H);
+    x = addAndNorm(attnOut, x, L.bo, `${p}.attention.output.LayerNorm`, `${p}.attention.output.dense`, L.ln1Gamma, L.ln1Beta);
+    let gelu: string;
+    if (graph.attention === 'fused') {
+      const inter = linear(x, `${p}.intermediate.dense.input`, `${p}.intermediate.dense`, L.w1, null, H, spec.ffn);
+      gelu = g.one('BiasGelu', [inter, g.tensor(`${p}.intermediate.dense.bias`, [spec.ffn], L.b1)], {}, MS_DOMAIN);
+    } else {
+      const inter = linear(x, `${p}.intermediate.dense.input`, `${p}.intermediate.dense`, L.w1, L.b1, H, spec.ffn);
+      gelu = g.one('Mul', [g.one('Mul', [inter, g.one('Add', [g.one('Erf', [g.one('Div', [inter, sqrt2])]), oneF])]), half]);
+    }
+    const ffnOut = linear(gelu, `${p}.output.dense.input`, `${p}.output.dense`, L.w2, null, spec.ffn, H);
+    x = addAndNorm(ffnOut, x, L.b2, `${p}.output.LayerNorm`, `${p}.output.dense`, L.ln2Gamma, L.ln2Beta);
   });
 
   const outputs: onnxProto.onnx.IValueInfoProto[] = [];
@@ -173,19 +231,20 @@ export function buildBertModel(spec: BertSpec, w: BertWeights, variant: Variant)
   } else {
     const head = w.head!;
     const cls = g.one('Gather', [x, g.tensor('const.zero_scalar', [], BigInt64Array.from([0n]))], { axis: 1 });
-    const pooled = g.one('Tanh', [linear(cls, 'pooler.dense', head.poolerW, head.poolerB, H, H)]);
+    const pooled = g.one('Tanh', [linear(cls, 'pooler.dense.input', 'pooler.dense', head.poolerW, head.poolerB, H, H)]);
     const labels = head.classifierB.length;
     // The 3-way head stays fp32 in both variants: it is tiny, and quantize_dynamic leaves it similar.
     const logits = g.one('Add', [g.one('MatMul', [pooled, g.tensor('classifier.weight', [H, labels], head.classifierW)]), g.tensor('classifier.bias', [labels], head.classifierB)]);
     g.nodes.push({ opType: 'Identity', input: [logits], output: ['logits'], name: 'logits_out' });
     outputs.push({ name: 'logits', type: dims('batch_size', labels) });
   }
+  for (const name of extraOutputs) outputs.push({ name, type: { tensorType: { elemType: DT.FLOAT } } });
 
   const int64Input = (name: string) => ({
     name,
     type: { tensorType: { elemType: DT.INT64, shape: { dim: [{ dimParam: 'batch_size' }, { dimParam: 'sequence_length' }] } } },
   });
-  const opsetImport = [{ domain: '', version: 17 }];
+  const opsetImport = [{ domain: '', version: 17 }, ...(g.nodes.some((n) => n.domain === MS_DOMAIN) ? [{ domain: MS_DOMAIN, version: 1 }] : [])];
   const model = onnx.ModelProto.create({
     irVersion: 8,
     producerName: 'truthgraph-synthetic',

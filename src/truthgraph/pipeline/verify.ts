@@ -1,6 +1,8 @@
 // The verification pipeline: claims -> embeddings -> top-k evidence -> NLI -> verdict -> stored result.
 // A batch is a batch: one embed call, one search call, one NLI call and one store transaction per batch,
 // whatever its size; duplicate claims within a batch are embedded, retrieved and judged once.
+// Consecutive batches overlap by stage: NLI (the bottleneck) takes one batch at a time, in order, while
+// the next batch embeds and retrieves and the previous one stores (see `nliLane`).
 import { performance } from 'node:perf_hooks';
 import { aggregate } from '../aggregation/index.ts';
 import type { Aggregation, Judgement } from '../aggregation/index.ts';
@@ -34,6 +36,13 @@ export interface BatchContext {
   deps: PipelineDeps;
   options: VerifyOptions;
   cache?: EmbeddingCache | undefined;
+  /**
+   * One NLI call at a time, first come first served. Without it two batches in flight interleave
+   * their NLI sub-batches, finish together and leave the model idle while both store and the next two
+   * embed and retrieve; with it batch n finishes NLI first, so batch n+1 runs NLI while batch n stores
+   * and batch n+2 embeds and retrieves. The `nli` stage time counts from the lane's turn.
+   */
+  nliLane?: Limiter | undefined;
 }
 
 /** Wraps a failure of a stage that talks to the database into a UserError that says what to do. */
@@ -96,7 +105,12 @@ export async function verifyBatch(claims: readonly (ClaimInput & { index: number
   retrieved.forEach((hits, i) => {
     for (const ev of hits) pairs.push({ premise: ev.content, hypothesis: uniqueTexts[i]! });
   });
-  const predictions: NliPrediction[] = pairs.length > 0 ? await deps.nli.classify(pairs) : [];
+  let tNliStart = performance.now();
+  const classify = () => {
+    tNliStart = performance.now();
+    return deps.nli.classify(pairs);
+  };
+  const predictions: NliPrediction[] = pairs.length === 0 ? [] : ctx.nliLane ? await ctx.nliLane.run(classify) : await classify();
   if (predictions.length !== pairs.length) throw new Error(`NLI returned ${predictions.length} predictions for ${pairs.length} pairs`);
   const tNli = performance.now();
 
@@ -114,7 +128,7 @@ export async function verifyBatch(claims: readonly (ClaimInput & { index: number
   const tAggregate = performance.now();
 
   // store: one transaction for the whole batch (every input claim, duplicates included, gets its row).
-  const stageTimes = { embed: tEmbed - start, retrieve: tRetrieve - tEmbed, nli: tNli - tRetrieve, aggregate: tAggregate - tNli };
+  const stageTimes = { embed: tEmbed - start, retrieve: tRetrieve - tEmbed, nli: tNli - tNliStart, aggregate: tAggregate - tNli };
   let stored: StoredVerification[] | null = null;
   if (options.store) {
     const records: VerificationRecord[] = claims.map((claim, c) => {
@@ -195,6 +209,7 @@ export class Verifier {
   readonly options: VerifyOptions;
   readonly cache: EmbeddingCache;
   readonly limiter: Limiter;
+  private readonly nliLane = new Limiter({ concurrency: 1, maxQueued: Number.MAX_SAFE_INTEGER });
 
   constructor(
     readonly deps: PipelineDeps,
@@ -207,7 +222,7 @@ export class Verifier {
 
   private ctx(overrides?: VerifyOptionsInput): BatchContext {
     const options = overrides ? resolveVerifyOptions(overrides, this.options) : this.options;
-    return { deps: this.deps, options, cache: this.cache };
+    return { deps: this.deps, options, cache: this.cache, nliLane: this.nliLane };
   }
 
   async verifyClaim(claim: string | ClaimInput, overrides?: VerifyOptionsInput): Promise<VerificationResult> {
