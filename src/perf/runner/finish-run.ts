@@ -76,7 +76,7 @@ export function finishRun(input: FinishRunInput): RunResult {
           writeBaseline(file, baseline);
         } catch (error) {
           // A failed write (a full disk) leaves the old file; the run says so and exits 2.
-          const message = formatError(error);
+          const message = formatError(error).replace(/^error: /, '');
           errors.push(`baseline ${suite}: ${message}`);
           baselineWrites.push({ suite, file, written: false, note: message });
           continue;
