@@ -1,7 +1,9 @@
 // Atomic file replacement: write a temp file in the same folder, fsync, then rename over the
-// target. A crash or kill at any point leaves either the old file or the new one, never half.
+// target. A crash or kill at any point leaves either the old file or the new one, never half; a
+// failed write (a full disk) removes the temp file and says that the old file is unchanged.
 import fs from 'node:fs';
 import path from 'node:path';
+import { UserError } from '../../shared/errors.ts';
 
 export interface AtomicWriteOptions {
   /** Called after each chunk reaches the temp file (tests use it to die mid-write). */
@@ -9,24 +11,37 @@ export interface AtomicWriteOptions {
   chunkBytes?: number;
 }
 
+/** A failed write as a UserError: the file, the reason, that the old file stands, and what to do. */
+export function writeError(file: string, error: unknown): UserError {
+  const e = error as NodeJS.ErrnoException;
+  const dir = path.dirname(file);
+  const full = e.code === 'ENOSPC' || e.code === 'EDQUOT';
+  return new UserError(`cannot write ${file}: ${full ? 'no space left on the device' : e.message} (${e.code ?? 'error'}); the previous ${path.basename(file)}, if any, is unchanged`, {
+    fix: full ? `free space on the file system of ${dir} (df -h ${dir}), then run the command again` : `check that ${dir} is writable, then run the command again`,
+    cause: error,
+  });
+}
+
 export function writeFileAtomic(file: string, text: string, options: AtomicWriteOptions = {}): void {
   const { chunkBytes = 64 * 1024, onChunk } = options;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   const data = Buffer.from(text, 'utf8');
-  const fd = fs.openSync(tmp, 'w');
+  let fd: number | undefined;
   try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fd = fs.openSync(tmp, 'w');
     for (let offset = 0; offset < data.length; offset += chunkBytes) {
       const end = Math.min(offset + chunkBytes, data.length);
       fs.writeSync(fd, data, offset, end - offset);
       onChunk?.(end, data.length);
     }
     fs.fsyncSync(fd);
-  } catch (error) {
     fs.closeSync(fd);
+    fd = undefined;
+    fs.renameSync(tmp, file);
+  } catch (error) {
+    if (fd !== undefined) fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
-    throw error;
+    throw writeError(file, error);
   }
-  fs.closeSync(fd);
-  fs.renameSync(tmp, file);
 }

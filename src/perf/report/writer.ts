@@ -6,6 +6,7 @@ import { renderHtml } from './html.ts';
 import { renderSummaryMarkdown } from './markdown.ts';
 import { renderTerminal } from './terminal.ts';
 import type { RunResult } from '../metrics/run-result.ts';
+import { writeError, writeFileAtomic } from '../baseline/atomic-write.ts';
 
 export interface WrittenReports {
   dir: string;
@@ -24,10 +25,13 @@ export function renderAll(run: RunResult): Record<'report.json' | 'summary.md' |
   };
 }
 
+/**
+ * Each file is written atomically, and reports/latest moves to the run only after all of them: a run
+ * interrupted or failing here (a full disk) leaves latest at the previous complete run.
+ */
 export function writeReports(run: RunResult, reportsDir: string): WrittenReports {
   const dir = path.join(reportsDir, run.runId);
-  fs.mkdirSync(dir, { recursive: true });
-  for (const [name, text] of Object.entries(renderAll(run))) fs.writeFileSync(path.join(dir, name), text);
+  for (const [name, text] of Object.entries(renderAll(run))) writeFileAtomic(path.join(dir, name), text);
   pointLatest(reportsDir, run.runId);
   return {
     dir,
@@ -47,8 +51,16 @@ function pointLatest(reportsDir: string, runId: string): void {
     fs.symlinkSync(runId, tmp, 'dir');
     fs.renameSync(tmp, latest);
   } catch {
-    fs.rmSync(latest, { force: true, recursive: true });
-    fs.cpSync(path.join(reportsDir, runId), latest, { recursive: true });
+    // The copy is made beside it first, so a failed copy leaves the old latest in place.
+    try {
+      fs.rmSync(tmp, { force: true, recursive: true });
+      fs.cpSync(path.join(reportsDir, runId), tmp, { recursive: true });
+      fs.rmSync(latest, { force: true, recursive: true });
+      fs.renameSync(tmp, latest);
+    } catch (error) {
+      fs.rmSync(tmp, { force: true, recursive: true });
+      throw writeError(latest, error);
+    }
   }
 }
 

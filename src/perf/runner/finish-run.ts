@@ -2,6 +2,7 @@
 // and, in save mode, the baseline writes, which a failing run never performs unless forced with
 // a recorded reason.
 import { isFailing } from '../decision/decision.ts';
+import { formatError } from '../../shared/errors.ts';
 import { applyMultipleComparisons } from '../decision/multiplicity.ts';
 import { runMachineNote } from '../decision/machine-guard.ts';
 import { baselinePath, buildBaseline, checkSavePolicy, writeBaseline } from '../baseline/store.ts';
@@ -73,7 +74,15 @@ export function finishRun(input: FinishRunInput): RunResult {
           savedAt: input.finishedAt,
           ...(policy.forcedReason !== undefined && { forcedReason: policy.forcedReason }),
         });
-        writeBaseline(file, baseline);
+        try {
+          writeBaseline(file, baseline);
+        } catch (error) {
+          // A failed write (a full disk) leaves the old file; the run says so and exits 2.
+          const message = formatError(error).replace(/^error: /, '');
+          errors.push(`baseline ${suite}: ${message}`);
+          baselineWrites.push({ suite, file, written: false, note: message });
+          continue;
+        }
         baselineWrites.push({ suite, file, written: true, ...(policy.forcedReason !== undefined && { note: `forced: ${policy.forcedReason}` }) });
       }
     }

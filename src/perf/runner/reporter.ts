@@ -22,6 +22,8 @@ import type { ProgressRenderer } from '../progress/renderer.ts';
 export interface RunSink {
   result?: RunResult;
   reports?: WrittenReports;
+  /** Writing the reports failed (reported by runPerf, exit 2). */
+  writeError?: unknown;
 }
 
 export const FAILING_STATUSES = new Set(['REGRESSED', 'BUDGET-FAIL']);
@@ -126,7 +128,13 @@ export function createPerfReporter(
       if (fs.existsSync(profilesDir)) run.profiles = fs.readdirSync(profilesDir).sort().map((f) => `profiles/${f}`);
       sink.result = run;
       if (!options.writeReports) return;
-      sink.reports = writeReports(run, options.reportsDir);
+      try {
+        sink.reports = writeReports(run, options.reportsDir);
+      } catch (error) {
+        // e.g. a full disk: reports/latest still points at the previous complete run.
+        sink.writeError = error;
+        return;
+      }
       if (options.print) {
         print('\n' + renderTerminal(run));
         print(`reports: ${path.relative(process.cwd(), sink.reports.dir)} (summary.md, report.html, report.json)\n`);

@@ -93,6 +93,10 @@ export async function runPerf(argv: readonly string[], io: CliIo, deps: RunPerfD
     return 2;
   }
   const run = sink.result;
+  if (sink.writeError !== undefined) {
+    io.stderr(`${formatError(sink.writeError)}\n(reports/latest still points at the previous complete run)\n`);
+    return 2;
+  }
   if (run.exitCode === 1 && options.profileRegressions && !options.cpuProfile) {
     // Profiles of the suites that failed, captured by re-running them (no baseline, no reports).
     const failing = new Set(run.metrics.filter((m) => m.decision.status === 'REGRESSED' || m.decision.status === 'BUDGET-FAIL').map((m) => m.suite));
