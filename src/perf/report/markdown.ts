@@ -4,6 +4,7 @@ import { abHeadline, byImportance, estimateLabels, formatChange, formatCi, forma
 import { footnotes } from './terminal.ts';
 import type { MetricResult, RunResult } from '../metrics/run-result.ts';
 import { targetRows } from './targets.ts';
+import { instructionBreakdownMarkdown } from './instructions.ts';
 
 const ICON: Record<string, string> = { REGRESSED: '🔴', 'BUDGET-FAIL': '⛔', INCONCLUSIVE: '🟡', IMPROVED: '🟢', NEW: '🆕', REMOVED: '➖', PASS: '✅' };
 const esc = (s: string): string => s.replace(/\|/g, '\\|');
@@ -70,10 +71,14 @@ export function renderSummaryMarkdown(run: RunResult): string {
   }
   const errors = [...run.errors, ...run.suites.flatMap((s) => s.errors.map((e) => `${s.name}: ${e}`))];
   if (errors.length > 0) out.push('### Errors', '', ...errors.map((e) => `- ${e.split('\n')[0]}`), '');
+  const skipped = run.suites.flatMap((s) => (s.notes ?? []).map((n) => `${s.name}: ${n}`));
+  if (skipped.length > 0) out.push('### Skipped', '', ...skipped.map((n) => `- ${n}`), '');
   out.push('<details><summary>All metrics</summary>', '', ...HEADER, ...metrics.map((m) => row(m, refs.get(m) ?? [], ab)), '', '</details>', '');
   for (const a of run.attachments ?? []) {
     if (a.markdown) out.push(`<details><summary>${a.suite}: ${a.name}</summary>`, '', a.markdown.trim(), '', '</details>', '');
   }
+  const breakdown = instructionBreakdownMarkdown(metrics);
+  if (breakdown) out.push(breakdown);
   const ctx = run.context;
   out.push(
     '<details><summary>Run context</summary>',
