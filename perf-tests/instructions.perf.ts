@@ -7,12 +7,24 @@ import { describe, expect, it } from 'vitest';
 import { instructionCounter } from '../src/perf/suite/index.ts';
 import workloads from './instructions/workloads.ts';
 
-const counter = instructionCounter(new URL('./instructions/workloads.ts', import.meta.url), workloads);
+// PERF_INSTRUCTION_REPEATS=5 counts each workload in 5 processes (5 samples: their spread is the
+// repeatability check); PERF_INSTRUCTION_CONCURRENCY sets how many run at once (default 2);
+// PERF_INSTRUCTION_ONLY=<text> counts only the workloads whose name contains it.
+const positive = (v: string | undefined): number | undefined => (v && Number.isInteger(Number(v)) && Number(v) > 0 ? Number(v) : undefined);
+const repeats = positive(process.env.PERF_INSTRUCTION_REPEATS);
+const concurrency = positive(process.env.PERF_INSTRUCTION_CONCURRENCY);
+const only = process.env.PERF_INSTRUCTION_ONLY;
+const selected = workloads.filter((w) => !only || w.name.includes(only));
+const counter = instructionCounter(new URL('./instructions/workloads.ts', import.meta.url), selected, {
+  ...(repeats && { repeats }),
+  ...(concurrency && { concurrency }),
+});
 if (!counter.available) process.stderr.write(`\n${counter.skipReason}\n`);
 
 describe('instructions', () => {
   for (const w of workloads) {
     it(w.name, async (ctx) => {
+      if (!selected.includes(w)) ctx.skip(`not selected (PERF_INSTRUCTION_ONLY=${only})`);
       expect(await counter.measure(w.name, ctx)).not.toRegress();
     });
   }

@@ -40,23 +40,24 @@ function judgements(n: number, seed: number) {
 
 export default defineInstructionWorkloads([
   {
+    // Every operation does the same work (a fixed batch), so the N and 2N parts differ by exactly
+    // N operations' worth: cycling through inputs would make the parts' input mixes differ.
     name: 'tokenize claim + evidence pairs',
-    op: 'pair',
-    iterations: { quick: 100, full: 400 },
+    op: 'batch of 8 pairs',
+    iterations: { quick: 12, full: 30 },
+    warmup: 40,
     async setup() {
       const tokenizer = await packTokenizer();
       const { claims, evidence } = sampleTexts();
-      let i = 0;
-      return () => {
-        const k = i++;
-        return tokenizer.encodePair(evidence[k % evidence.length]!, claims[k % claims.length]!, 512);
-      };
+      const pairs = Array.from({ length: 8 }, (_, k) => [evidence[k % evidence.length]!, claims[k % claims.length]!] as const);
+      return () => pairs.map(([premise, hypothesis]) => tokenizer.encodePair(premise, hypothesis, 512).ids.length);
     },
   },
   {
     name: 'mean pooling + L2 normalisation',
     op: 'batch of 8 x 64 x 384',
-    iterations: { quick: 20, full: 80 },
+    iterations: { quick: 10, full: 25 },
+    warmup: 20,
     async setup() {
       const { meanPoolNormalize } = await import('../../src/truthgraph/embedding/pooling.ts');
       const [batch, seq, dim] = [8, 64, 384];
@@ -67,22 +68,20 @@ export default defineInstructionWorkloads([
   },
   {
     name: 'verdict aggregation, 4 strategies',
-    op: 'claim with 20 evidence',
-    iterations: { quick: 500, full: 2000 },
+    op: '16 claims x 20 evidence',
+    iterations: { quick: 40, full: 100 },
+    warmup: 100,
     async setup() {
       const { aggregate, STRATEGY_NAMES } = await import('../../src/truthgraph/aggregation/index.ts');
       const sets = Array.from({ length: 16 }, (_, s) => judgements(20, 100 + s));
-      let i = 0;
-      return () => {
-        const js = sets[i++ % sets.length]!;
-        return STRATEGY_NAMES.map((name) => aggregate(js, name).confidence);
-      };
+      return () => sets.map((js) => STRATEGY_NAMES.map((name) => aggregate(js, name).confidence));
     },
   },
   {
     name: 'SQL + parameters: store a batch of verifications and embeddings',
     op: 'batch of 16 claims',
-    iterations: { quick: 30, full: 120 },
+    iterations: { quick: 12, full: 30 },
+    warmup: 40,
     async setup() {
       const { storeVerifications } = await import('../../src/truthgraph/db/repositories/verifications.ts');
       const { embeddingUpsertParams } = await import('../../src/truthgraph/db/repositories/embeddings.ts');
@@ -120,24 +119,31 @@ export default defineInstructionWorkloads([
   },
   {
     name: 'baseline JSON: parse + schema validation',
-    op: 'baseline file',
-    iterations: { quick: 20, full: 80 },
+    op: 'baseline file of 40 metrics',
+    iterations: { quick: 15, full: 40 },
+    warmup: 30,
     async setup() {
-      const { mkdtempSync, writeFileSync } = await import('node:fs');
+      const { mkdtempSync } = await import('node:fs');
       const os = await import('node:os');
-      const { readBaseline } = await import('../../src/perf/baseline/store.ts');
-      // A committed baseline, copied to a temp file so the file read is the same on every run.
-      const source = path.join(PROJECT_ROOT, 'baselines');
-      const env = readdirSync(source).sort()[0]!;
-      const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'icount-')), 'pipeline.full.json');
-      writeFileSync(file, readFileSync(path.join(source, env, 'pipeline.full.json')));
+      const { buildBaseline, readBaseline, writeBaseline } = await import('../../src/perf/baseline/store.ts');
+      const { collectContext } = await import('../../src/perf/context/run-context.ts');
+      // A generated baseline (40 timing metrics of 30 seeded samples), not a committed one: its
+      // bytes must not change when the committed baselines are re-saved.
+      const context = { ...collectContext(PROJECT_ROOT), cpuModel: 'workload', gitSha: null, gitDirty: null, osRelease: 'workload', totalMemoryBytes: 0 };
+      const metrics = Array.from({ length: 40 }, (_, i) => ({
+        name: `metric ${i}`, unit: 'ms', direction: 'lower' as const, kind: 'timing' as const,
+        samples: Array.from(seededFloats(30, 500 + i), (x) => 10 + x),
+      }));
+      const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'icount-')), 'suite.full.json');
+      writeBaseline(file, buildBaseline({ suite: 'suite', profile: 'full', environmentClass: 'workload', context, metrics, savedAt: new Date(0) }));
       return () => Object.keys(readBaseline(file)!.metrics).length;
     },
   },
   {
     name: 'statistics of one decision (bootstrap CI + Mann-Whitney U)',
     op: 'decision of 30 vs 30 samples',
-    iterations: { quick: 3, full: 10 },
+    iterations: { quick: 2, full: 5 },
+    warmup: 4,
     async setup() {
       const { decide } = await import('../../src/perf/decision/decide.ts');
       const samples = (seed: number, scale: number) => Array.from(seededFloats(30, seed), (x) => scale * (100 + 4 * x));
@@ -149,7 +155,8 @@ export default defineInstructionWorkloads([
   {
     name: 'report rendering (terminal + Markdown + HTML)',
     op: 'run of 4 metrics',
-    iterations: { quick: 10, full: 40 },
+    iterations: { quick: 6, full: 15 },
+    warmup: 12,
     async setup() {
       const { syntheticRun } = await import('../../src/perf/report/test-fixtures.ts');
       const { renderTerminal } = await import('../../src/perf/report/terminal.ts');
@@ -162,8 +169,8 @@ export default defineInstructionWorkloads([
   {
     name: 'ONNX run: tiny BERT, 2 x 16 tokens, 1 intra-op thread',
     op: 'session.run',
-    iterations: { quick: 4, full: 8 },
-    warmup: 4,
+    iterations: { quick: 30, full: 60 },
+    warmup: 20,
     async setup() {
       const { mkdtempSync, writeFileSync } = await import('node:fs');
       const os = await import('node:os');

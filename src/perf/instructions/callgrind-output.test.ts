@@ -60,7 +60,7 @@ describe('callgrind output', () => {
       { function: 'v8::internal::compiler::GraphReducer::ReduceTop() [node]', perOp: -5 },
     ]);
     expect(b.unnamedJitShare).toBeCloseTo(10 / 45, 12);
-    expect(b.compileShare).toBeCloseTo(50 / 1750, 12);
+    expect(b.compileShare).toBeCloseTo(50 / 450, 12);
     expect(functionLabel('_int_free [/usr/lib/x86_64-linux-gnu/libc.so.6]')).toBe('_int_free [libc.so.6]');
   });
 });

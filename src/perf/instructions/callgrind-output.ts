@@ -78,8 +78,10 @@ export interface Breakdown {
   /** Share of the per-operation count that is JIT code callgrind cannot name. */
   unnamedJitShare: number;
   /**
-   * Share of the two measured parts spent in V8's compilers: above ~0.1%, functions were still
-   * being (re)compiled after the warm-up, and the per-operation count depends on when.
+   * V8's compilers' instructions in the 2N part minus those in the N part, as a share of the
+   * per-operation count times N. Compilation that happens once per part (after each marker's
+   * full GC, V8 re-optimises some functions) cancels; what does not cancel means tier-up was
+   * still going on after the warm-up, and the count depends on when: above ~0.1%, raise it.
    */
   compileShare: number;
 }
@@ -103,9 +105,9 @@ export function perOpBreakdown(partN: Map<string, number>, part2N: Map<string, n
   let compile = 0;
   let all = 0;
   for (const key of new Set([...partN.keys(), ...part2N.keys()])) {
-    const both = (partN.get(key) ?? 0) + (part2N.get(key) ?? 0);
-    all += both;
-    if (COMPILER.test(key)) compile += both;
+    const diff = (part2N.get(key) ?? 0) - (partN.get(key) ?? 0);
+    all += diff;
+    if (COMPILER.test(key)) compile += diff;
     const v = ((part2N.get(key) ?? 0) - (partN.get(key) ?? 0)) / iterations;
     if (isUnnamedJit(key)) jit += v;
     else perOp.set(functionLabel(key), (perOp.get(functionLabel(key)) ?? 0) + v);
@@ -117,5 +119,5 @@ export function perOpBreakdown(partN: Map<string, number>, part2N: Map<string, n
     .filter((e) => e.perOp !== 0)
     .sort((a, b) => Math.abs(b.perOp) - Math.abs(a.perOp))
     .slice(0, top);
-  return { entries, unnamedJitShare: total > 0 ? jit / total : 0, compileShare: all > 0 ? compile / all : 0 };
+  return { entries, unnamedJitShare: total > 0 ? jit / total : 0, compileShare: all > 0 ? Math.abs(compile) / all : 0 };
 }

@@ -35,6 +35,12 @@ function header(run: RunResult): string[] {
     `|---|---|---:|---:|---|---:|---|---|---:|${ab ? '---:|' : ''}---|`,
   ];
 }
+/** The two sentences a PR reader needs about instruction counts (docs/instruction-counts.md). */
+export const INSTRUCTION_NOTE =
+  '`instructions/…` metrics are instruction counts under valgrind (callgrind): they repeat to ~0.01%, so a change beyond their tolerance (1%) means the code does more or less work, whatever the load on the runner, and it fails the check even when the timing verdicts are INCONCLUSIVE. ' +
+  'They do not see threads, I/O, cache misses, lock contention or ORT thread settings: a timing regression with unchanged counts points there.';
+
+const HEADER = ['| status | metric | baseline | current | unit | change | CI | p | MDE | notes |', '|---|---|---:|---:|---|---:|---|---|---:|---|'];
 
 export function renderSummaryMarkdown(run: RunResult): string {
   const metrics = [...run.metrics].sort(byImportance);
@@ -103,5 +109,6 @@ export function renderSummaryMarkdown(run: RunResult): string {
     '`~` = not statistically significant (Mann-Whitney U, α=0.01, and the bootstrap CI of the median ratio); `adj` = the p-value adjusted across the run\'s timing comparisons (Benjamini-Hochberg unless `--p-adjust`); MDE = minimum detectable effect at 80% power.',
     '',
   );
+  if (metrics.some((m) => m.kind === 'instructions')) out.push(INSTRUCTION_NOTE, '');
   return out.join('\n');
 }

@@ -132,7 +132,7 @@ export function instructionCounter(declarations: string | URL, workloads: readon
       const warnings: string[] = [];
       if (first.fixedPerPart < 0 || (first.breakdown && first.breakdown.compileShare > 0.001)) {
         warnings.push(
-          `JIT compilation inside the measured parts (${((first.breakdown?.compileShare ?? 0) * 100).toFixed(2)}% of their instructions): raise the workload's warmup`,
+          `JIT compilation differs between the measured parts (${((first.breakdown?.compileShare ?? 0) * 100).toFixed(2)}% of the per-operation count): tier-up after the warm-up, raise the workload's warmup`,
         );
       }
       const baseline = baselineFor(suite, name);
