@@ -107,7 +107,8 @@ export default defineInstructionWorkloads([
       const capture = {
         async query(text: string, params: readonly unknown[] = []) {
           const encoded = params.map((p) => prepareValue(p));
-          return { rows: inputs.map((_, i) => ({ claim_id: String(i + 1), verification_id: String(i + 1), nli_ids: [String(text.length), String(encoded.length)] })) };
+          const nliIds = [String(text.length), String(encoded.length)];
+          return { rows: inputs.map((_, i) => ({ claim_id: String(i + 1), verification_id: String(i + 1), nli_ids: nliIds })) };
         },
       };
       return async () => {
@@ -129,7 +130,8 @@ export default defineInstructionWorkloads([
       const { collectContext } = await import('../../src/perf/context/run-context.ts');
       // A generated baseline (40 timing metrics of 30 seeded samples), not a committed one: its
       // bytes must not change when the committed baselines are re-saved.
-      const context = { ...collectContext(PROJECT_ROOT), cpuModel: 'workload', gitSha: null, gitDirty: null, osRelease: 'workload', totalMemoryBytes: 0 };
+      const fixed = { cpuModel: 'workload', gitSha: null, gitDirty: null, osRelease: 'workload', totalMemoryBytes: 0 };
+      const context = { ...collectContext(PROJECT_ROOT), ...fixed };
       const metrics = Array.from({ length: 40 }, (_, i) => ({
         name: `metric ${i}`, unit: 'ms', direction: 'lower' as const, kind: 'timing' as const,
         samples: Array.from(seededFloats(30, 500 + i), (x) => 10 + x),

@@ -36,5 +36,6 @@ export const suiteContext = {
 };
 
 export function withSuiteContext(base: RunContext, suite: SuiteContext): RunContext {
-  return { ...base, models: suite.models, database: suite.database, datasets: suite.datasets, ...(suite.instrumentation && { instrumentation: suite.instrumentation }) };
+  const instrumentation = suite.instrumentation ? { instrumentation: suite.instrumentation } : {};
+  return { ...base, models: suite.models, database: suite.database, datasets: suite.datasets, ...instrumentation };
 }
