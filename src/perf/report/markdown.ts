@@ -40,7 +40,6 @@ export const INSTRUCTION_NOTE =
   '`instructions/…` metrics are instruction counts under valgrind (callgrind): they repeat to ~0.01%, so a change beyond their tolerance (1%) means the code does more or less work, whatever the load on the runner, and it fails the check even when the timing verdicts are INCONCLUSIVE. ' +
   'They do not see threads, I/O, cache misses, lock contention or ORT thread settings: a timing regression with unchanged counts points there.';
 
-const HEADER = ['| status | metric | baseline | current | unit | change | CI | p | MDE | notes |', '|---|---|---:|---:|---|---:|---|---|---:|---|'];
 
 export function renderSummaryMarkdown(run: RunResult): string {
   const metrics = [...run.metrics].sort(byImportance);
