@@ -200,6 +200,14 @@ function judgeMetric(rs: readonly MetricRound[], options: CombineOptions): AbCan
     warnings: [...own.warnings, ...warnings],
   });
 
+  if (spec.kind === 'instructions') {
+    // Instruction counts are deterministic: the medians of both sides' counts, judged by
+    // decideInstructionCount (through decide()) against the metric's tolerance, no pairing statistics.
+    const counts = decide({ ...spec, samples: headSamples }, { ...spec, samples: baseSamples }, { final: true });
+    const warnings = counts.warnings.filter((w) => !own.warnings.includes(w));
+    return { result: shell(finish(counts.status, { ratio: counts.evidence.ratio }, counts.significant, warnings), { pairing: 'exact', rounds: both.length, pairs: both.length }) };
+  }
+
   if (spec.kind === 'exact') {
     const last = both.at(-1)!;
     const exact = decide({ ...spec, samples: last.h!.samples }, specOf(last.b!), { final: true });

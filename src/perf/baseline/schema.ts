@@ -11,6 +11,16 @@ const budgetSchema = z.object({
   source: z.string().optional(),
 });
 
+/** How instruction counts were taken: a count is only compared with one taken the same way. */
+export const instrumentationSchema = z.object({
+  tool: z.string(),
+  valgrind: z.string(),
+  node: z.string(),
+  v8: z.string(),
+  nodeFlags: z.array(z.string()),
+  valgrindFlags: z.array(z.string()),
+});
+
 export const runContextSchema = z.object({
   cpuModel: z.string(),
   cpuCount: z.number().int(),
@@ -28,12 +38,14 @@ export const runContextSchema = z.object({
   models: z.array(z.object({ id: z.string(), hash: z.string(), variant: z.string().optional(), synthetic: z.boolean().optional() })),
   database: z.object({ engine: z.string(), version: z.string().optional(), pgvector: z.string().optional() }).nullable(),
   datasets: z.array(z.object({ name: z.string(), hash: z.string() })),
+  v8: z.string().optional(),
+  instrumentation: instrumentationSchema.nullable().optional(),
 });
 
 export const baselineMetricSchema = z.object({
   unit: z.string(),
   direction: z.enum(['lower', 'higher']),
-  kind: z.enum(['timing', 'exact']),
+  kind: z.enum(['timing', 'exact', 'instructions']),
   tolerance: z.number().optional(),
   judge: z.enum(['baseline', 'budget-only']).optional(),
   budget: budgetSchema.optional(),

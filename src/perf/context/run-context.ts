@@ -24,6 +24,17 @@ export interface DatasetInfo {
   hash: string;
 }
 
+/** How instruction counts were taken (set by a suite that counts instructions). */
+export interface InstrumentationInfo {
+  tool: string;
+  valgrind: string;
+  /** Full versions: a patch release of Node/V8 changes counts. */
+  node: string;
+  v8: string;
+  nodeFlags: string[];
+  valgrindFlags: string[];
+}
+
 export interface RunContext {
   cpuModel: string;
   cpuCount: number;
@@ -39,6 +50,7 @@ export interface RunContext {
   osRelease: string;
   arch: string;
   node: string;
+  v8?: string;
   onnxruntime: string | null;
   gitSha: string | null;
   gitDirty: boolean | null;
@@ -47,6 +59,7 @@ export interface RunContext {
   models: ModelInfo[];
   database: DatabaseInfo | null;
   datasets: DatasetInfo[];
+  instrumentation?: InstrumentationInfo | null;
 }
 
 function git(args: string[], cwd: string): string | null {
@@ -80,6 +93,7 @@ export function collectContext(projectRoot: string, calibrationScore: number | n
     osRelease: os.release(),
     arch: process.arch,
     node: process.versions.node,
+    v8: process.versions.v8,
     onnxruntime: packageVersion(projectRoot, 'onnxruntime-node'),
     gitSha: sha,
     gitDirty: status === null ? null : status.length > 0,
@@ -137,6 +151,8 @@ export function environmentDifferences(baseline: RunContext, current: RunContext
   cmp('onnxruntime', baseline.onnxruntime, current.onnxruntime);
   // Suite-provided facts only count when both runs recorded them.
   if (baseline.database && current.database) cmp('database', baseline.database, current.database);
+  // Instruction counts depend on the exact Node/V8 and valgrind versions and the flags.
+  if (baseline.instrumentation && current.instrumentation) cmp('instruction counting', baseline.instrumentation, current.instrumentation);
   // Suites add models and datasets as their tests run, so a metric judged early sees only part of
   // the list: an entry missing on one side is not a difference; the same name with a hash the
   // baseline never recorded is.

@@ -1,11 +1,12 @@
 // What a suite adds to the run context (model packs, database, datasets). Lives in the test
 // worker; the harness attaches it to every metric the suite records.
-import type { DatabaseInfo, DatasetInfo, ModelInfo, RunContext } from './run-context.ts';
+import type { DatabaseInfo, DatasetInfo, InstrumentationInfo, ModelInfo, RunContext } from './run-context.ts';
 
 export interface SuiteContext {
   models: ModelInfo[];
   database: DatabaseInfo | null;
   datasets: DatasetInfo[];
+  instrumentation?: InstrumentationInfo | null;
 }
 
 const current: SuiteContext = { models: [], database: null, datasets: [] };
@@ -20,6 +21,9 @@ export const suiteContext = {
   addDataset(dataset: DatasetInfo): void {
     if (!current.datasets.some((d) => d.name === dataset.name && d.hash === dataset.hash)) current.datasets.push(dataset);
   },
+  setInstrumentation(info: InstrumentationInfo): void {
+    current.instrumentation = info;
+  },
   snapshot(): SuiteContext {
     return structuredClone(current);
   },
@@ -27,9 +31,11 @@ export const suiteContext = {
     current.models = [];
     current.database = null;
     current.datasets = [];
+    delete current.instrumentation;
   },
 };
 
 export function withSuiteContext(base: RunContext, suite: SuiteContext): RunContext {
-  return { ...base, models: suite.models, database: suite.database, datasets: suite.datasets };
+  const instrumentation = suite.instrumentation ? { instrumentation: suite.instrumentation } : {};
+  return { ...base, models: suite.models, database: suite.database, datasets: suite.datasets, ...instrumentation };
 }

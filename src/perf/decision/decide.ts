@@ -6,6 +6,7 @@ import { checkBudget } from '../budget/budget.ts';
 import { isBetter, toleranceOf, type MetricSamples } from '../metrics/metric.ts';
 import type { Decision, Evidence, Status } from './decision.ts';
 import { machineSpeedNote } from './machine-guard.ts';
+import { countSpread, decideInstructionCount } from './instructions.ts';
 
 export interface DecisionOptions {
   /** Significance level of the test (default 0.01: a gate must not be flaky). */
@@ -70,6 +71,9 @@ export function decide(current: MetricSamples, baseline: MetricSamples | undefin
     const cv = cur === 0 ? 0 : mad(samples) / Math.abs(cur);
     // A CV around a ~0 median (a leak rate) means nothing: only metrics judged by ratio get it.
     if (cv > noisyCv && current.judge !== 'budget-only') warnings.push(`noisy: CV ${pct(cv)}`);
+  } else if (current.kind === 'instructions') {
+    const spread = countSpread(samples);
+    if (spread > 0.001) warnings.push(`instruction counts vary ${pct(spread)} between runs (expected < 0.1%): not deterministic?`);
   } else if (new Set(samples).size > 1) {
     warnings.push(`exact metric varies between samples (${Math.min(...samples)}..${Math.max(...samples)}): not deterministic?`);
   }
@@ -118,6 +122,15 @@ export function decide(current: MetricSamples, baseline: MetricSamples | undefin
   evidence.n.baseline = baseline.samples.length;
   if (current.judge === 'budget-only') return result('PASS', false);
   evidence.ratio = base === 0 ? (cur === 0 ? 1 : Number.POSITIVE_INFINITY) : cur / base;
+
+  if (current.kind === 'instructions') {
+    if (base <= 0) {
+      warnings.push(`baseline instruction count ${base} cannot be compared: treated as NEW`);
+      return result('NEW', false);
+    }
+    const d = decideInstructionCount(base, cur, tolerance);
+    return result(d.status, cur !== base);
+  }
 
   if (current.kind === 'exact') {
     const change = base === 0 ? (cur === 0 ? 0 : Number.POSITIVE_INFINITY) : Math.abs(cur - base) / Math.abs(base);

@@ -1,3 +1,4 @@
 // Decisions per metric (PASS / IMPROVED / REGRESSED / BUDGET-FAIL / NEW / INCONCLUSIVE).
 export * from './decision.ts';
 export * from './decide.ts';
+export * from './instructions.ts';

@@ -7,8 +7,10 @@ export type Direction = 'lower' | 'higher';
 /**
  * `timing`: noisy, judged statistically (latency, throughput, memory peaks, leak slopes).
  * `exact`: deterministic, judged exactly (query counts, recall on fixed seeds, agreement, bytes).
+ * `instructions`: instructions per operation counted under callgrind; deterministic to ~0.01%,
+ * judged against a relative tolerance (default 1%) with no statistics (src/perf/instructions).
  */
-export type MetricKind = 'timing' | 'exact';
+export type MetricKind = 'timing' | 'exact' | 'instructions';
 
 /** Which estimate of the samples a budget applies to. */
 export type BudgetStatistic = 'median' | 'mean' | 'p95' | 'p99' | 'min' | 'max';
@@ -57,7 +59,7 @@ export interface MetricSamples extends MetricSpec {
   samples: number[];
 }
 
-export const DEFAULT_TOLERANCE: Record<MetricKind, number> = { timing: 0.05, exact: 0 };
+export const DEFAULT_TOLERANCE: Record<MetricKind, number> = { timing: 0.05, exact: 0, instructions: 0.01 };
 
 export function toleranceOf(spec: MetricSpec): number {
   return spec.tolerance ?? DEFAULT_TOLERANCE[spec.kind];

@@ -32,6 +32,26 @@ export interface MeasurementInfo {
   wallNsPerCall?: number[];
   /** Leak estimator details for memory metrics: OLS slope of post-GC heap and its CI. */
   leakSlope?: { slope: number; lower: number; upper: number; unit: string };
+  /** Instruction-count metrics: how the count was taken and where the instructions go. */
+  instructions?: InstructionMeasurement;
+}
+
+export interface InstructionMeasurement {
+  /** N: the measured parts ran N and 2N operations after `warmup` operations. */
+  iterations: number;
+  warmup: number;
+  async: boolean;
+  /** Raw callgrind totals of the parts (start-up + setup + warm-up; N ops; 2N ops). */
+  parts: { startup: number; n: number; twoN: number };
+  /** Fixed cost of a part (marker + full GC); it cancels in the difference. */
+  fixedPerPart: number;
+  /** Wall time of each counted process. */
+  valgrindWallMs: number[];
+  /** callgrind file of the 2N part, relative to the reports folder (callgrind_annotate / kcachegrind). */
+  profile: string;
+  /** Self instructions per operation of the largest functions (unnamed JIT code summed into one entry). */
+  breakdown?: Array<{ function: string; perOp: number }>;
+  unnamedJitShare?: number;
 }
 
 /** How an A/B run formed the base/head comparison of one metric. */
@@ -74,7 +94,9 @@ export interface SuiteResult {
   state: 'passed' | 'failed' | 'skipped';
   /** Errors that are not metric verdicts (harness errors: bad config, unreadable baseline, crash). */
   errors: string[];
-  context?: Pick<RunContext, 'models' | 'database' | 'datasets'>;
+  /** Why tests were skipped (e.g. instruction counts without valgrind, with the install command). */
+  notes?: string[];
+  context?: Pick<RunContext, 'models' | 'database' | 'datasets' | 'instrumentation'>;
   /** Tests and hooks of the file (ms). */
   durationMs?: number;
 }

@@ -4,6 +4,7 @@ import { abHeadline, byImportance, estimateLabels, formatChange, formatCi, forma
 import { footnotes } from './terminal.ts';
 import type { MetricResult, RunResult } from '../metrics/run-result.ts';
 import { targetRows } from './targets.ts';
+import { instructionBreakdownMarkdown } from './instructions.ts';
 
 const ICON: Record<string, string> = { REGRESSED: '🔴', 'BUDGET-FAIL': '⛔', INCONCLUSIVE: '🟡', IMPROVED: '🟢', NEW: '🆕', REMOVED: '➖', PASS: '✅' };
 const esc = (s: string): string => s.replace(/\|/g, '\\|');
@@ -34,6 +35,11 @@ function header(run: RunResult): string[] {
     `|---|---|---:|---:|---|---:|---|---|---:|${ab ? '---:|' : ''}---|`,
   ];
 }
+/** The two sentences a PR reader needs about instruction counts (docs/instruction-counts.md). */
+export const INSTRUCTION_NOTE =
+  '`instructions/…` metrics are instruction counts under valgrind (callgrind): they repeat to ~0.01%, so a change beyond their tolerance (1%) means the code does more or less work, whatever the load on the runner, and it fails the check even when the timing verdicts are INCONCLUSIVE. ' +
+  'They do not see threads, I/O, cache misses, lock contention or ORT thread settings: a timing regression with unchanged counts points there.';
+
 
 export function renderSummaryMarkdown(run: RunResult): string {
   const metrics = [...run.metrics].sort(byImportance);
@@ -70,10 +76,14 @@ export function renderSummaryMarkdown(run: RunResult): string {
   }
   const errors = [...run.errors, ...run.suites.flatMap((s) => s.errors.map((e) => `${s.name}: ${e}`))];
   if (errors.length > 0) out.push('### Errors', '', ...errors.map((e) => `- ${e.split('\n')[0]}`), '');
+  const skipped = run.suites.flatMap((s) => (s.notes ?? []).map((n) => `${s.name}: ${n}`));
+  if (skipped.length > 0) out.push('### Skipped', '', ...skipped.map((n) => `- ${n}`), '');
   out.push('<details><summary>All metrics</summary>', '', ...HEADER, ...metrics.map((m) => row(m, refs.get(m) ?? [], ab)), '', '</details>', '');
   for (const a of run.attachments ?? []) {
     if (a.markdown) out.push(`<details><summary>${a.suite}: ${a.name}</summary>`, '', a.markdown.trim(), '', '</details>', '');
   }
+  const breakdown = instructionBreakdownMarkdown(metrics);
+  if (breakdown) out.push(breakdown);
   const ctx = run.context;
   out.push(
     '<details><summary>Run context</summary>',
@@ -98,5 +108,6 @@ export function renderSummaryMarkdown(run: RunResult): string {
     '`~` = not statistically significant (Mann-Whitney U, α=0.01, and the bootstrap CI of the median ratio); `adj` = the p-value adjusted across the run\'s timing comparisons (Benjamini-Hochberg unless `--p-adjust`); MDE = minimum detectable effect at 80% power.',
     '',
   );
+  if (metrics.some((m) => m.kind === 'instructions')) out.push(INSTRUCTION_NOTE, '');
   return out.join('\n');
 }

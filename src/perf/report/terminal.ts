@@ -3,6 +3,7 @@
 import { abHeadline, byImportance, estimateLabels, formatChange, formatCi, formatNumber, formatPs, formatPercent, formatRoundsPairs, metricKey, statusLabel } from './format.ts';
 import type { MetricResult, RunResult } from '../metrics/run-result.ts';
 import { targetRows } from './targets.ts';
+import { instructionBreakdownLines } from './instructions.ts';
 
 /** Columns listed in `right` are right-aligned (numbers). */
 function table(rows: string[][], right: readonly number[] = [2, 3, 4, 5, 6]): string {
@@ -62,6 +63,10 @@ export function renderTerminal(run: RunResult): string {
     lines.push(table([['status', 'metric', 'measured', 'goal', 'source'], ...targets.map((t) => [t.status, t.metric, t.measured, t.goal, t.source])], []));
   }
   for (const a of run.attachments ?? []) lines.push(`attached: ${a.suite} / ${a.name} (in report.json, summary.md, report.html)`);
+  // Where the instructions go, for the counts that changed (all of them are in summary.md).
+  const changedCounts = instructionBreakdownLines(metrics.filter((m) => m.decision.status === 'REGRESSED' || m.decision.status === 'IMPROVED'));
+  if (changedCounts.length > 0) lines.push('', ...changedCounts);
+  for (const s of run.suites) for (const n of s.notes ?? []) lines.push('', `${s.name}: ${n}`);
   for (const s of run.suites) for (const e of s.errors) lines.push('', `error in ${s.name}: ${e}`);
   for (const e of run.errors) lines.push('', `error: ${e}`);
   for (const p of run.profiles ?? []) lines.push(`profile: ${p}`);

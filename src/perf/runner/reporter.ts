@@ -41,6 +41,7 @@ export function collectModules(modules: ReadonlyArray<TestModule>): { metrics: M
   const suites: SuiteResult[] = [];
   for (const mod of modules) {
     const errors = mod.errors().map(errorText);
+    const notes = new Set<string>();
     let context: SuiteResult['context'];
     for (const test of mod.children.allTests()) {
       const meta = test.meta().truthgraphPerf;
@@ -49,6 +50,7 @@ export function collectModules(modules: ReadonlyArray<TestModule>): { metrics: M
         context = meta.context;
       }
       const result = test.result();
+      if (result.state === 'skipped' && result.note) notes.add(result.note);
       if (result.state === 'failed') {
         for (const e of result.errors ?? []) {
           // A matcher verdict is data (the metric carries it); anything else is a harness error.
@@ -62,6 +64,7 @@ export function collectModules(modules: ReadonlyArray<TestModule>): { metrics: M
       file: path.relative(PROJECT_ROOT, mod.moduleId),
       state: state === 'failed' ? 'failed' : state === 'skipped' ? 'skipped' : 'passed',
       errors,
+      ...(notes.size > 0 && { notes: [...notes] }),
       ...(context && { context }),
       durationMs: Math.round(mod.diagnostic().duration),
     });

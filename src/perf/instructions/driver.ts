@@ -1,0 +1,73 @@
+// Runs inside the counted process (bundled with a declarations module, never imported by the
+// harness): set up one workload, warm it up, then run N and 2N operations, each part closed by a
+// marker. The marker is a call to a native function nothing else calls (os.loadavg ->
+// uv_loadavg), on which callgrind dumps and zeroes its counters (--dump-before=uv_loadavg), so
+// each part's count lands in its own file. A full GC before each marker makes every part start
+// from the same heap state; its cost is the same in both parts and cancels in their difference.
+import os from 'node:os';
+import type { InstructionWorkload } from './workload.ts';
+
+export const MARKER_FUNCTION = 'uv_loadavg';
+
+export interface DriverReport {
+  workload: string;
+  iterations: number;
+  warmup: number;
+  async: boolean;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`instruction driver: ${message}\n`);
+  process.exit(2);
+}
+
+function marker(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc !== 'function') fail('gc() is not exposed: run node with --expose-gc');
+  gc();
+  os.loadavg();
+}
+
+/** Results are kept here so the optimiser cannot drop an operation whose result is unused. */
+export let sink: unknown;
+
+const isThenable = (x: unknown): x is PromiseLike<unknown> => typeof (x as { then?: unknown } | null)?.then === 'function';
+
+/** argv: `--list` prints the declarations; `<name> <iterations>` runs one workload. */
+export async function drive(workloads: readonly InstructionWorkload[], argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  if (argv[0] === '--list') {
+    process.stdout.write(JSON.stringify(workloads.map(({ name, op, iterations, warmup, tolerance }) => ({ name, op, iterations, warmup, tolerance }))) + '\n');
+    return;
+  }
+  const [name, n] = argv;
+  const w = workloads.find((x) => x.name === name);
+  if (!w) fail(`no workload named ${JSON.stringify(name)} (declared: ${workloads.map((x) => x.name).join(', ')})`);
+  const iterations = Number(n);
+  if (!Number.isInteger(iterations) || iterations < 1) fail(`iterations must be a positive integer, got ${n}`);
+  const op = await w.setup();
+  const warmup = w.warmup ?? 2 * iterations;
+  // The first call tells a synchronous operation from an asynchronous one; it counts as warm-up.
+  const first = op();
+  const async = isThenable(first);
+  sink = async ? await first : first;
+  // Loops are written out per mode so a synchronous workload pays no promise machinery.
+  if (async) {
+    for (let i = 1; i < warmup; i++) sink = await op();
+    marker();
+    for (let i = 0; i < iterations; i++) sink = await op();
+    marker();
+    for (let i = 0; i < 2 * iterations; i++) sink = await op();
+    marker();
+  } else {
+    for (let i = 1; i < warmup; i++) sink = op();
+    marker();
+    for (let i = 0; i < iterations; i++) sink = op();
+    marker();
+    for (let i = 0; i < 2 * iterations; i++) sink = op();
+    marker();
+  }
+  const report: DriverReport = { workload: w.name, iterations, warmup, async };
+  process.stdout.write(JSON.stringify(report) + '\n');
+  // Nothing after the last marker is counted: skip the teardown (ORT's, under valgrind, is slow).
+  process.exit(0);
+}

@@ -1,0 +1,22 @@
+// The fixed command line of a counted process. Every flag is recorded in the run context, so a
+// count is only ever compared with one taken the same way (docs/instruction-counts.md has the
+// measurements behind each choice).
+import { MARKER_FUNCTION } from './driver.ts';
+
+/**
+ * V8/Node flags:
+ * - `--single-threaded`: no background compiler or GC threads, so JIT tier-up and GC work happen
+ *   on the main thread at points fixed by the program, not by thread timing.
+ * - `--predictable`: fixed Math.random seed, no memory reducer, deterministic V8 heuristics.
+ * - `--predictable-gc-schedule`: fixed semi-space size and heap growing, so GC points do not depend
+ *   on the machine's memory (V8 sizes its heap from physical memory otherwise).
+ * - `--max-old-space-size=2048`: the same heap limit on every machine, for the same reason.
+ * - `--expose-gc`: the driver collects garbage before each marker.
+ */
+export const NODE_FLAGS: readonly string[] = ['--single-threaded', '--predictable', '--predictable-gc-schedule', '--max-old-space-size=2048', '--expose-gc'];
+
+/**
+ * callgrind: count instructions only (no cache simulation), and dump-and-zero the counters each
+ * time the driver's marker function is entered, so each part lands in its own file.
+ */
+export const VALGRIND_FLAGS: readonly string[] = ['--tool=callgrind', `--dump-before=${MARKER_FUNCTION}`, '--cache-sim=no', '--branch-sim=no'];
