@@ -46,10 +46,6 @@ describe('a 100,000-character argument', () => {
 });
 
 describe('long inputs that are allowed', () => {
-  const model = () => {
-    const dir = fs.readdirSync(path.join(defaultCacheDir({}), 'models')).find((d) => d.startsWith('minilm-l6-h384-'))!;
-    return path.join(defaultCacheDir({}), 'models', dir, 'onnx', 'model_quantized.onnx');
-  };
 
   it('36 kB of arguments under the per-argument limit: answered (re-executed with the arguments on a pipe)', () => {
     const text = 'a '.repeat(MAX_ARGUMENT_CHARS / 2 - 500); // 9,000 characters
