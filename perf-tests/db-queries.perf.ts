@@ -33,6 +33,8 @@ const MODEL = { id: 'db-queries-synthetic-vectors', hash: 'clustered-seed-7' };
 const DETAIL_CLAIMS = 20;
 const NLI_PER_CLAIM = 5;
 const TIMING = { quick: { minSamples: 8, maxSamples: 15, maxTimeMs: 1_500 }, maxTimeMs: 4_000, minSamples: 15, maxSamples: 60 };
+/** Database latencies: at most 10% (the harness default is 5% for CPU-bound work). */
+const DB_TOLERANCE = 0.1;
 
 let db: Database;
 let evidenceIds: string[];
@@ -183,19 +185,20 @@ describe('db queries: batch repositories vs naive N+1', () => {
       // The naive reference really is N+1 (otherwise the comparison means nothing).
       expect(naive.roundTrips).toBeGreaterThanOrEqual(shape.n);
 
-      // Latency, side by side in the same run on the same data.
-      const oursT = await measure(`${shape.name}: ours latency`, () => shape.ours(shape.n), { ...TIMING, iterationsPerSample: 1, tolerance: 0.2 });
-      const naiveT = await measure(`${shape.name}: naive latency`, () => shape.naive(shape.n), { ...TIMING, iterationsPerSample: 1, tolerance: 0.2 });
+      // Latency, side by side in the same run on the same data. Database latencies: 10% (wall clock
+      // through the embedded server's socket moves more between samples than CPU-bound work).
+      const oursT = await measure(`${shape.name}: ours latency`, () => shape.ours(shape.n), { ...TIMING, iterationsPerSample: 1, tolerance: DB_TOLERANCE });
+      const naiveT = await measure(`${shape.name}: naive latency`, () => shape.naive(shape.n), { ...TIMING, iterationsPerSample: 1, tolerance: DB_TOLERANCE });
       const naiveMedian = median(naiveT.samples);
       // Speedup samples: naive median / each of our samples (a distribution, judged statistically).
       const speedup = record(`${shape.name}: speedup vs naive`, oursT.samples.map((ms) => naiveMedian / ms), {
         unit: 'x',
         direction: 'higher',
         kind: 'timing',
-        // Judged on its budget: regressions are judged on the two latencies (tolerance 20% each). The
+        // Judged on its budget only: regressions are judged on the two latencies it is made of. The
         // speedup of one run is a ratio to one naive median, so between runs it swings with machine
-        // load (measured 27x vs 50x on the same code): a 90% tolerance keeps it from false alarms.
-        tolerance: 0.9,
+        // load (measured 27x vs 50x on the same code); as a baseline comparison it meant nothing.
+        judge: 'budget-only',
         budget: { min: 1 / 0.7, statistic: 'median', source: 'seed floor 2.6: -30% latency vs naive' },
         target: { min: 10, source: 'ours: >= 10x faster than naive' },
       });

@@ -26,9 +26,11 @@ const FLOOR = { min: 500, source: 'seed floor 2.1: > 500 texts/s' };
 const TARGET = { fp32: 700, int8: 1500 } as const;
 const MEMORY_FLOOR_MB = 500;
 const OVERHEAD_TARGET_PCT = 10;
-// Two-thread ORT on this shared 2-core VM swings 3-7% between passes (docs/platform-notes.md): 10% is the
-// smallest change worth gating on; the report's MDE column shows whether the run could resolve it.
-const TOLERANCE = 0.1;
+// The harness default (5%). Two-thread ORT on this shared 2-core VM swings 3-7% between passes
+// (docs/platform-notes.md), which is why a change is judged in lockstep against its base
+// (`--base`): paired samples resolve 5% where whole runs could not; the MDE column shows when a run
+// could not.
+const TOLERANCE = 0.05;
 const TIMING = { warmupMs: 300, minSamples: 8, maxSamples: 30, maxTimeMs: 3_000, targetPrecision: 0.02 };
 const QUICK_TIMING = { warmupMs: 200, minSamples: 6, maxSamples: 15, maxTimeMs: 1_500, targetPrecision: 0.03 };
 
