@@ -122,5 +122,6 @@ describe('A/B base checkout', () => {
     shareCaches(headCache, dir);
     expect(fs.readlinkSync(path.join(dir, '.cache', 'models'))).toBe(path.join(headCache, 'models'));
     expect(fs.readlinkSync(path.join(dir, '.cache', 'corpora'))).toBe(path.join(headCache, 'corpora'));
+    expect(fs.readlinkSync(path.join(dir, '.cache', 'db-dumps'))).toBe(path.join(headCache, 'db-dumps'));
   });
 });

@@ -138,11 +138,15 @@ function installDependencies(baseDir: string, depsDir: string, log: (line: strin
   fs.renameSync(tmp, depsDir);
 }
 
-/** Share head's content-keyed caches (model packs by spec hash, corpora by model hash) with base. */
+/**
+ * Share head's content-keyed caches with base: model packs (by spec hash), embedded corpora (by
+ * model hash) and database dumps of built indexes (by corpus, model and index spec), so neither
+ * side rebuilds what the other already made.
+ */
 export function shareCaches(headCacheDir: string, baseDir: string): void {
   const baseCache = path.join(baseDir, '.cache');
   fs.mkdirSync(baseCache, { recursive: true });
-  for (const name of ['models', 'corpora']) {
+  for (const name of ['models', 'corpora', 'db-dumps']) {
     const target = path.join(headCacheDir, name);
     fs.mkdirSync(target, { recursive: true });
     const link = path.join(baseCache, name);
