@@ -10,7 +10,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'perf-tests/support/**/*.test.ts'],
-          globalSetup: ['test/build-model-packs.ts'],
+          // The run's database server, chosen once (test/database-global-setup.ts), for every test file.
+          globalSetup: ['test/build-model-packs.ts', 'test/database-global-setup.ts'],
+          setupFiles: ['test/database-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
@@ -23,7 +25,8 @@ export default defineConfig({
           globalSetup: ['perf-tests/support/global-setup.ts'],
           // Harness matchers + on-demand profiling (src/perf/suite/setup-perf.ts); options come from
           // bin/perf.js through `provide`.
-          setupFiles: ['src/perf/suite/setup-perf.ts'],
+          // The database server the runner chose for the run comes in through `provide` (test/database-setup.ts).
+          setupFiles: ['src/perf/suite/setup-perf.ts', 'test/database-setup.ts'],
           testTimeout: 900_000,
           hookTimeout: 900_000,
           pool: 'forks',

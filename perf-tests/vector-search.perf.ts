@@ -12,13 +12,13 @@
 // Gating metrics (few, to keep the false-positive rate of timing comparisons low): per size the exact
 // scan latency (seed floor: < 3 s), the canonical IVFFlat (lists ~ sqrt(rows) snapped to the grid,
 // probes 10) and HNSW (m 16, ef_search 40) latency + recall@1/@10, and the best ANN
-// setting that reaches recall@10 >= 0.95 (our target: p95 < 5 ms at 10k, < 10 ms at 50k, advisory).
+// setting that reaches recall@10 >= 0.95 (our targets, advisory, per engine: see P95_TARGET_MS).
 // Every grid point is in the recommendations table, attached to the run's reports (perf.attach).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCacheDir } from '../src/shared/paths.ts';
 import { loadOrBuildEmbeddedCorpus } from '../src/truthgraph/corpus/embedded-corpus.ts';
 import type { Database } from '../src/truthgraph/db/database.ts';
-import { openEphemeralDatabase, truncateAll } from '../src/truthgraph/db/testing.ts';
+import { openEphemeralDatabase, testServerPlan, truncateAll } from '../src/truthgraph/db/testing.ts';
 import { loadEmbedder, type Embedder } from '../src/truthgraph/embedding/embedder.ts';
 import { perf, record, type Budget, type MetricResult } from '../src/perf/suite/index.ts';
 import { loadRealWorldDataset, loadSampleDataset } from '../src/truthgraph/pipeline/datasets.ts';
@@ -35,6 +35,8 @@ import { recordDatabase, recordFixture, recordPack } from './support/run-context
 const SUITE = 'vector-search';
 const K = 10;
 const cacheDir = defaultCacheDir();
+/** The run's engine, known before the tests are collected: the targets depend on it. */
+const ENGINE = (await testServerPlan()).engine;
 
 interface Grid {
   ivfflat: { lists: number[]; probes: number[] };
@@ -65,8 +67,13 @@ const SIZES: Array<{ size: number; grid: Grid }> = perf.quick
       { size: 50_000, grid: REDUCED_GRID },
     ];
 
-/** Our advisory latency targets for the best setting with recall@10 >= 0.95. */
-const P95_TARGET_MS: Record<number, number> = { 10_000: 5, 50_000: 10 };
+/**
+ * Our advisory latency targets for the best setting with recall@10 >= 0.95, per engine: PGlite
+ * (wasm, one query at a time) and a real Postgres server, whose searches cost a fraction of PGlite's.
+ */
+const P95_TARGET_MS: Record<number, number> = ENGINE === 'postgres' ? { 10_000: 2, 50_000: 5 } : { 10_000: 5, 50_000: 10 };
+/** Our advisory ingest target on a real Postgres server: 10k passages with their embeddings in under 2 s. */
+const INGEST_TARGET_MS: Record<number, number> = ENGINE === 'postgres' ? { 10_000: 2_000 } : {};
 const RECALL_TARGET = 0.95;
 const FLOOR_MS = 3_000;
 const FLOOR_RECALL_AT_1 = 0.95;
@@ -252,7 +259,17 @@ for (const { size, grid } of SIZES) {
       expect(report.embeddings).toBe(size);
       await db.query('ANALYZE embeddings');
       ingests.push({ size, rows: report.written, ms, rowsPerSecond, fromCache: corpus.fromCache, embedMs: corpus.embedMs });
-      const result = record(`${size}: ingest`, rowsPerSecond, { unit: 'rows/s', direction: 'higher', kind: 'timing', tolerance: 0.3 });
+      const ingestTarget = INGEST_TARGET_MS[size];
+      const result = record(`${size}: ingest`, rowsPerSecond, {
+        unit: 'rows/s',
+        direction: 'higher',
+        kind: 'timing',
+        tolerance: 0.3,
+        // As a rate: size rows in under ingestTarget ms.
+        ...(ingestTarget !== undefined && {
+          target: { min: Math.round((size / ingestTarget) * 1000), statistic: 'median', source: `ours: ${size} ingest < ${ingestTarget / 1000} s (this run: ${(ms / 1000).toFixed(2)} s)` },
+        }),
+      });
       expect(result).not.toRegress();
       const exact = await searchMany(db, queries, options('exact'));
       exactIds = exact.map((hits) => hits.map((h) => h.evidenceId));

@@ -94,7 +94,7 @@ describe('fix lines are commands that work', () => {
     expect((await cli(['ingest', SAMPLE_EVIDENCE, '--db-name', 'fx-schema', '--no-embed'])).code).toBe(0);
     const { Database } = await import('../truthgraph/db/database.ts');
     const { resolveDbConfig } = await import('../truthgraph/db/config.ts');
-    const db = await Database.open(resolveDbConfig({ provider: 'embedded', name: 'fx-schema', cacheDir: tmp }), { probeContainer: async () => false });
+    const db = await Database.open(resolveDbConfig({ provider: 'embedded', name: 'fx-schema', cacheDir: tmp }));
     await db.query("INSERT INTO schema_migrations (version, name, checksum) VALUES (99, 'from_the_future', 'x')");
     await db.close();
     const err = await fixWorks(['ingest', SAMPLE_EVIDENCE, '--db-name', 'fx-schema', '--no-embed']);

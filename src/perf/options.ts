@@ -60,6 +60,13 @@ export interface HarnessOptions {
   abSide?: AbSideOptions;
   /** Set by the runner: the socket the workers send progress events to (src/perf/progress). */
   progressSocket?: string;
+  /**
+   * `--db-provider`: which database the suites run on (auto | url | container | embedded), passed
+   * as-is to the run environment bin/perf.js prepares (the harness does not interpret it).
+   */
+  dbProvider?: string;
+  /** What the run environment adds to the environment class (the database engine), set once it is prepared. */
+  environmentTag?: string;
 }
 
 export interface AbOptions {
@@ -126,6 +133,9 @@ export const PERF_USAGE = `usage: npm run perf -- [options]
   --p-adjust <method>      correction of the run's timing p-values: bh (default), holm or none
   --cpu-prof               write a .cpuprofile per suite into <reports>/profiles/
   --heap-snapshot          write a .heapsnapshot per suite into <reports>/profiles/ (memlab)
+  --db-provider <kind>     database the suites run on: auto (default: DATABASE_URL, else a container
+                           runtime with pgvector/pgvector:pg17, else embedded PGlite) | url | container
+                           | embedded (env TRUTHGRAPH_DB_PROVIDER); baselines are per engine
   --shard <i/n>            run the i-th of n shards of the suites (merge: truthgraph perf merge)
   --no-profile-regressions do not re-run regressed suites with the CPU profiler afterwards
   --baselines-dir <dir>    (default baselines/)   --reports-dir <dir> (default reports/)
@@ -166,6 +176,7 @@ export function resolveOptions(argv: readonly string[], env: NodeJS.ProcessEnv, 
     o.shard = values.shard;
   }
   if (values['no-profile-regressions']) o.profileRegressions = false;
+  if (values['db-provider'] !== undefined) o.dbProvider = values['db-provider'];
   if (values['heap-snapshot']) o.heapSnapshot = true;
   if (values['baselines-dir'] !== undefined) o.baselinesDir = path.resolve(cwd, values['baselines-dir']);
   if (values['reports-dir'] !== undefined) o.reportsDir = path.resolve(cwd, values['reports-dir']);
@@ -229,6 +240,7 @@ function parsePerfArgs(argv: readonly string[]) {
       'heap-snapshot': { type: 'boolean' },
       shard: { type: 'string' },
       'no-profile-regressions': { type: 'boolean' },
+      'db-provider': { type: 'string' },
       'baselines-dir': { type: 'string' },
       'reports-dir': { type: 'string' },
       base: { type: 'string' },

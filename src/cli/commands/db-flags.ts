@@ -14,9 +14,9 @@ export interface DbFlags {
 
 export function addDbFlags(cmd: Command): Command {
   return cmd
-    .option('--db-provider <kind>', 'auto | url | container | embedded (default auto, env TRUTHGRAPH_DB_PROVIDER)')
+    .option('--db-provider <kind>', 'auto | url | container | embedded (default auto: DATABASE_URL, a running server, this name\'s container, else the embedded server; env TRUTHGRAPH_DB_PROVIDER)')
     .option('--database-url <url>', 'Postgres with pgvector (default env DATABASE_URL)')
-    .option('--db-name <name>', 'embedded data dir name under .cache/db/', 'default')
+    .option('--db-name <name>', 'database name: embedded data dir under .cache/db/, or named container', 'default')
     .option('--in-memory', 'embedded engine without a data dir (lost on exit)')
     .option('--pool-size <n>', 'connection pool size (default: 1 embedded, 4 otherwise)');
 }

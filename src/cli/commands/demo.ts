@@ -20,7 +20,7 @@ export const register: RegisterCommands = (program, ctx) => {
     const { io } = ctx;
     const log = (line: string): void => void (flags.json ? undefined : io.stderr(`${line}\n`));
     const dataset = await loadSampleDataset();
-    const runtime = await openPipeline(runtimeConfigFrom(flags, verifyOptionsFromFlags(flags), ctx), { log });
+    const runtime = await openPipeline(runtimeConfigFrom(flags, verifyOptionsFromFlags(flags), ctx), { log, warn: (line) => io.stderr(`${line}\n`) });
     try {
       log(`loading ${dataset.evidence.length} sample evidence passages (TruthGraph sample datasets, CC BY 4.0) ...`);
       const ingest = await loadDatasetEvidence(runtime.db, runtime.embedder, [dataset]);

@@ -36,7 +36,7 @@ async function ingestFile(file: string, flags: Flags, chunkSize: number, ctx: Co
   const embedder = flags.embed ? await withOptions(() => loadEmbedder(serviceOptions(flags, ctx.io))) : undefined;
   let db: Database;
   try {
-    db = await Database.open(dbConfigFrom(flags, ctx.io), { log: (m) => !flags.json && ctx.io.stderr(m + '\n') });
+    db = await Database.open(dbConfigFrom(flags, ctx.io), { log: (m) => !flags.json && ctx.io.stderr(m + '\n'), warn: (m) => ctx.io.stderr(m + '\n') });
   } catch (error) {
     await embedder?.dispose();
     throw error;
@@ -99,7 +99,7 @@ async function ingestStored(flags: Flags, chunkSize: number, ctx: CommandContext
   const embedder: Embedder = await withOptions(() => loadEmbedder(serviceOptions(flags, ctx.io)));
   let db: Database;
   try {
-    db = await Database.open(dbConfigFrom(flags, ctx.io), { log: (m) => !flags.json && ctx.io.stderr(m + '\n') });
+    db = await Database.open(dbConfigFrom(flags, ctx.io), { log: (m) => !flags.json && ctx.io.stderr(m + '\n'), warn: (m) => ctx.io.stderr(m + '\n') });
   } catch (error) {
     await embedder.dispose();
     throw error;

@@ -43,7 +43,7 @@ export const register: RegisterCommands = (program: Command, ctx: CommandContext
       let embedder = await withOptions(() => loadEmbedder(serviceOptions(flags, ctx.io)));
       let db: Database;
       try {
-        db = await Database.open(dbConfigFrom(flags, ctx.io), { log: (m) => !flags.json && ctx.io.stderr(m + '\n') });
+        db = await Database.open(dbConfigFrom(flags, ctx.io), { log: (m) => !flags.json && ctx.io.stderr(m + '\n'), warn: (m) => ctx.io.stderr(m + '\n') });
       } catch (error) {
         await embedder.dispose();
         throw error;

@@ -100,7 +100,7 @@ async function runVerify(claimArg: string | undefined, flags: VerifyFlags, ctx: 
     }
   });
   const log = (line: string): void => void (flags.json ? undefined : io.stderr(`${line}\n`));
-  const runtime = await openPipeline(config, { log });
+  const runtime = await openPipeline(config, { log, warn: (line) => io.stderr(`${line}\n`) });
   try {
     requireCorpus(runtime.corpus, ctx.argv);
     if (claims === undefined) {

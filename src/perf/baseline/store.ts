@@ -23,17 +23,19 @@ export function baselinePath(dir: string, environmentClass: string, suite: strin
 /**
  * The baseline file of a suite for this machine: its environment class's folder, else the folder
  * of its legacy class (saved before the class included CPU flags and quota) when that file does
- * not record CPU flags. `file` is where a save writes (always the full class).
+ * not record CPU flags. `file` is where a save writes (always the full class). `tag`: the run
+ * environment's part of the class (the database engine).
  */
 export function locateBaseline(
   dir: string,
   ctx: Pick<RunContext, 'platform' | 'arch' | 'cpuModel' | 'cpuCount' | 'cpuFlags' | 'cpuQuota'>,
   suite: string,
   profile: Profile,
+  tag?: string,
 ): { file: string; readFrom: string; data: BaselineFile | undefined } {
-  const file = baselinePath(dir, environmentClass(ctx), suite, profile);
+  const file = baselinePath(dir, environmentClass(ctx, tag), suite, profile);
   const data = readBaseline(file);
-  const legacy = baselinePath(dir, legacyEnvironmentClass(ctx), suite, profile);
+  const legacy = baselinePath(dir, legacyEnvironmentClass(ctx, tag), suite, profile);
   if (data || legacy === file) return { file, readFrom: file, data };
   const old = readBaseline(legacy);
   return old && old.context.cpuFlags === undefined ? { file, readFrom: legacy, data: old } : { file, readFrom: file, data: undefined };

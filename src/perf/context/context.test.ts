@@ -25,6 +25,12 @@ describe('run context', () => {
     expect(environmentClass({ ...xeon, cpuFlags: [], cpuQuota: 2 })).toBe('linux-x64-intel-xeon-2c');
     expect(legacyEnvironmentClass({ ...xeon, cpuFlags: ['avx512_vnni'], cpuQuota: 1 } as never)).toBe('linux-x64-intel-xeon-2c');
   });
+  it('ends the class with the run environment tag: the database engine', () => {
+    const xeon = { platform: 'linux', arch: 'x64', cpuModel: 'Intel(R) Xeon(R) Processor', cpuCount: 2, cpuFlags: ['avx512_vnni'], cpuQuota: null };
+    expect(environmentClass(xeon, 'pglite')).toBe('linux-x64-intel-xeon-2c-avx512vnni-pglite');
+    expect(environmentClass(xeon, 'postgres-container')).toBe('linux-x64-intel-xeon-2c-avx512vnni-postgres-container');
+    expect(legacyEnvironmentClass(xeon, 'pglite')).toBe('linux-x64-intel-xeon-2c-pglite');
+  });
   it('reads the inference flags of /proc/cpuinfo and the cgroup CPU quota (v1 and v2)', () => {
     const cpuinfo = 'processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu sse2 avx2 avx512f amx_bf16 avx512_bf16 amx_tile amx_int8 avx512_vnni\n\nprocessor\t: 1\nflags\t\t: fpu\n';
     expect(parseInferenceFlags(cpuinfo)).toEqual(['avx512_vnni', 'avx512_bf16', 'amx_int8', 'amx_bf16']);

@@ -105,11 +105,15 @@ export function collectContext(projectRoot: string, calibrationScore: number | n
 }
 
 /**
- * Environment class of a baseline: hardware and OS family, the inference CPU flags and a cgroup
- * CPU quota below the core count, e.g. `linux-x64-intel-xeon-2c-avx512vnni-avx512bf16` or
- * `linux-x64-amd-epyc-9r45-4c-quota1.5`.
+ * Environment class of a baseline: hardware and OS family, the inference CPU flags, a cgroup CPU
+ * quota below the core count, and the run environment's tag (the database engine: latencies are not
+ * comparable across engines), e.g. `linux-x64-intel-xeon-2c-avx512vnni-avx512bf16-pglite` or
+ * `linux-x64-amd-epyc-9r45-4c-quota1.5-postgres-container`.
  */
-export function environmentClass(ctx: Pick<RunContext, 'platform' | 'arch' | 'cpuModel' | 'cpuCount' | 'cpuFlags' | 'cpuQuota'>): string {
+export function environmentClass(
+  ctx: Pick<RunContext, 'platform' | 'arch' | 'cpuModel' | 'cpuCount' | 'cpuFlags' | 'cpuQuota'>,
+  tag?: string,
+): string {
   const cpu = ctx.cpuModel
     .toLowerCase()
     .replace(/\(r\)|\(tm\)|processor|cpu|@.*$|\d+-core/g, '')
@@ -118,7 +122,8 @@ export function environmentClass(ctx: Pick<RunContext, 'platform' | 'arch' | 'cp
     .slice(0, 40);
   const flags = (ctx.cpuFlags ?? []).map((f) => `-${f.replace(/_/g, '')}`).join('');
   const quota = ctx.cpuQuota != null && ctx.cpuQuota < ctx.cpuCount ? `-quota${ctx.cpuQuota}` : '';
-  return `${ctx.platform}-${ctx.arch}-${cpu || 'unknown'}-${ctx.cpuCount}c${flags}${quota}`;
+  const engine = tag ? `-${tag.toLowerCase().replace(/[^a-z0-9]+/g, '-')}` : '';
+  return `${ctx.platform}-${ctx.arch}-${cpu || 'unknown'}-${ctx.cpuCount}c${flags}${quota}${engine}`;
 }
 
 /**
@@ -126,8 +131,8 @@ export function environmentClass(ctx: Pick<RunContext, 'platform' | 'arch' | 'cp
  * folder and do not record flags; a machine of the same CPU model and core count still reads
  * them (the calibration guard judges whether their timing binds).
  */
-export function legacyEnvironmentClass(ctx: Pick<RunContext, 'platform' | 'arch' | 'cpuModel' | 'cpuCount'>): string {
-  return environmentClass({ ...ctx, cpuFlags: null, cpuQuota: null });
+export function legacyEnvironmentClass(ctx: Pick<RunContext, 'platform' | 'arch' | 'cpuModel' | 'cpuCount'>, tag?: string): string {
+  return environmentClass({ ...ctx, cpuFlags: null, cpuQuota: null }, tag);
 }
 
 /**

@@ -118,7 +118,7 @@ export function createPerfReporter(
         options,
         runId: options.runId ?? newRunId(startedAt, ctx.gitSha),
         context: ctx,
-        environmentClass: environmentClass(ctx),
+        environmentClass: environmentClass(ctx, options.environmentTag),
         startedAt,
         finishedAt,
         metrics,

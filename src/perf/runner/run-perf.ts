@@ -22,8 +22,9 @@ import { createProgressRenderer } from '../progress/renderer.ts';
 export function preflightBaselines(options: HarnessOptions): void {
   if (options.mode === 'none') return;
   const ctx = collectContext(PROJECT_ROOT);
+  const tag = options.environmentTag;
   // The class's folder, and the legacy one its suites may fall back to (baseline/store.ts).
-  for (const cls of new Set([environmentClass(ctx), legacyEnvironmentClass(ctx)])) {
+  for (const cls of new Set([environmentClass(ctx, tag), legacyEnvironmentClass(ctx, tag)])) {
     const dir = path.join(options.baselinesDir, cls);
     if (!fs.existsSync(dir)) continue;
     for (const name of fs.readdirSync(dir)) {
@@ -32,7 +33,29 @@ export function preflightBaselines(options: HarnessOptions): void {
   }
 }
 
+/**
+ * What the system under test needs once per run before its suites start (for TruthGraph: the
+ * database server, chosen from --db-provider / the environment). Supplied by bin/perf.js, which may
+ * import the product; the harness only passes it along.
+ */
+export interface RunEnvironment {
+  /** Appended to the environment class: baselines and comparisons are per tag (the database engine). */
+  tag: string;
+  /** One line printed at the start of the run, e.g. the engine and where it runs. */
+  description: string;
+  /** One-line warnings printed at the start of the run (e.g. a fallback the user should know about). */
+  warnings: string[];
+  /** Values the suites' workers read with vitest `inject`. */
+  provide: Record<string, unknown>;
+  /** Called once the run (and any profiling re-run, or every A/B round) is over. */
+  release(): Promise<void>;
+}
+
+export type PrepareRunEnvironment = (options: HarnessOptions, io: CliIo) => Promise<RunEnvironment>;
+
 export interface RunPerfDeps {
+  /** Prepares the run environment (bin/perf.js); without it the suites set up what they need themselves. */
+  prepareEnvironment?: PrepareRunEnvironment;
   /** vitest project to run (perf; tests of the harness run a fixture project). */
   project?: string;
   /** vitest config file (default: the repo's vitest.config.ts). */
@@ -55,11 +78,36 @@ export async function runPerf(argv: readonly string[], io: CliIo, deps: RunPerfD
     options = resolveOptions(argv, io.env, PROJECT_ROOT, io.cwd);
     options.runId = newRunId(new Date(), collectContext(PROJECT_ROOT).gitSha);
     options.calibrationScore ??= calibrate().score;
-    preflightBaselines(options);
+    if (!deps.prepareEnvironment) preflightBaselines(options);
   } catch (error) {
     io.stderr(formatError(error) + '\n');
     return error instanceof UserError ? error.exitCode : 2;
   }
+  if (!deps.prepareEnvironment) return runPrepared(options, io, deps, {});
+  let environment: RunEnvironment;
+  try {
+    environment = await deps.prepareEnvironment(options, io);
+  } catch (error) {
+    io.stderr(formatError(error) + '\n');
+    return error instanceof UserError ? error.exitCode : 2;
+  }
+  try {
+    options.environmentTag = environment.tag;
+    for (const warning of environment.warnings) io.stderr(`${warning}\n`);
+    if (!options.abSide) io.stdout(`${environment.description} (environment ${environmentClass(collectContext(PROJECT_ROOT), environment.tag)})\n`);
+    try {
+      preflightBaselines(options);
+    } catch (error) {
+      io.stderr(formatError(error) + '\n');
+      return error instanceof UserError ? error.exitCode : 2;
+    }
+    return await runPrepared(options, io, deps, environment.provide);
+  } finally {
+    await environment.release().catch((error: unknown) => io.stderr(`warning: releasing the run environment failed: ${formatError(error)}\n`));
+  }
+}
+
+async function runPrepared(options: HarnessOptions, io: CliIo, deps: RunPerfDeps, provide: Record<string, unknown>): Promise<number> {
   if (options.ab) {
     const { runAb } = await import('../ab/run-ab.ts');
     return runAb(options, io);
@@ -80,7 +128,7 @@ export async function runPerf(argv: readonly string[], io: CliIo, deps: RunPerfD
   try {
     const filters = options.abSide?.suites ? suiteFilters(options.abSide.suites) : options.filter ? [options.filter] : [];
     const reporter = createPerfReporter(options, sink, io.stdout, relay ? { handle: relay.emit } : renderer);
-    await runVitest(options, { ...deps, compactDefault: deps.compactDefault ?? tty }, reporter, filters);
+    await runVitest(options, { ...deps, compactDefault: deps.compactDefault ?? tty }, provide, reporter, filters);
   } catch (error) {
     io.stderr(formatError(error) + '\n');
     return 2;
@@ -106,7 +154,7 @@ export async function runPerf(argv: readonly string[], io: CliIo, deps: RunPerfD
       const { shard: _shard, ...unsharded } = options;
       const again: HarnessOptions = { ...unsharded, mode: 'none', cpuProfile: true, print: false, writeReports: false, profileRegressions: false };
       try {
-        await runVitest(again, { ...deps, quiet: true }, createPerfReporter(again, {}, io.stdout), files);
+        await runVitest(again, { ...deps, quiet: true }, provide, createPerfReporter(again, {}, io.stdout), files);
         const dir = path.join(options.reportsDir, run.runId, 'profiles');
         if (fs.existsSync(dir)) run.profiles = fs.readdirSync(dir).sort().map((f) => `profiles/${f}`);
         writeReports(run, options.reportsDir);
@@ -119,7 +167,13 @@ export async function runPerf(argv: readonly string[], io: CliIo, deps: RunPerfD
   return run.exitCode;
 }
 
-async function runVitest(options: HarnessOptions, deps: RunPerfDeps, reporter: Reporter, filters: string[]): Promise<void> {
+async function runVitest(
+  options: HarnessOptions,
+  deps: RunPerfDeps,
+  provide: Record<string, unknown>,
+  reporter: Reporter,
+  filters: string[],
+): Promise<void> {
   const cliOptions = {
     project: deps.project ?? 'perf',
     root: deps.root ?? PROJECT_ROOT,
@@ -132,7 +186,7 @@ async function runVitest(options: HarnessOptions, deps: RunPerfDeps, reporter: R
       reporter,
       ...(options.abSide ? [abPlanReporter(options.abSide)] : []),
     ],
-    provide: { [PROVIDE_KEY]: options },
+    provide: { ...provide, [PROVIDE_KEY]: options },
     ...(options.shard && { shard: options.shard }),
     // A/B side: the same file order on both sides, and no vitest timeout cutting a wait for the
     // other side short (the conductor times waits out itself, naming the side and checkpoint).

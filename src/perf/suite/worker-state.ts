@@ -56,7 +56,7 @@ function suiteBaseline(suite: string): { file: string; data: BaselineFile | unde
   let entry = baselines.get(suite);
   if (!entry) {
     const o = harnessOptions();
-    const found = locateBaseline(o.baselinesDir, workerContext(), suite, o.profile);
+    const found = locateBaseline(o.baselinesDir, workerContext(), suite, o.profile, o.environmentTag);
     entry = { file: found.readFrom, data: found.data };
     if (!entry.data && o.mode === 'compare' && o.strict) throw missingBaselineError(found.file, suite);
     baselines.set(suite, entry);

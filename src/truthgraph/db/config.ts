@@ -52,6 +52,9 @@ export function resolveDbConfig(input: DbConfigInput = {}, env: NodeJS.ProcessEn
       fix: 'set DATABASE_URL or pass --database-url postgres://user:pass@host:5432/db',
     });
   }
+  if (input.inMemory && provider !== 'embedded' && provider !== 'auto') {
+    throw new UserError(`--in-memory applies to the embedded engine, not to the ${provider} provider`, { fix: 'drop --in-memory, or use --db-provider embedded' });
+  }
   if (input.poolSize !== undefined && (!Number.isInteger(input.poolSize) || input.poolSize < 1)) {
     throw new UserError(`invalid pool size ${input.poolSize}`, { fix: 'pass a positive integer' });
   }

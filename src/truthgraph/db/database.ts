@@ -1,13 +1,15 @@
 // The one `pg` code path: a pool over whichever server the provider found, with instrumentation,
 // connection-error mapping (host/port + fix), transactions and engine info.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import fs from 'node:fs';
 import pg from 'pg';
 import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { UserError } from '../../shared/errors.ts';
 import { embeddedPaths, type DbConfig } from './config.ts';
 import { Instrumentation, type OperationStats } from './instrumentation.ts';
 import { migrate, type MigrationReport } from './migrations.ts';
-import { containerRuntimeAvailable, startContainer } from './providers/container.ts';
+import { ImageUnavailableError } from './providers/container-runtime.ts';
+import { namedContainerStateFile, startNamedContainer } from './providers/named-container.ts';
 import { dbNameFlag, embeddedProvider, readEmbeddedStatus } from './providers/embedded.ts';
 import { chooseProvider } from './providers/select.ts';
 import type { DbLog, DbServer, ResolvedProvider } from './providers/types.ts';
@@ -44,34 +46,49 @@ export function isConnectionError(error: unknown): boolean {
 
 export interface OpenOptions {
   log?: DbLog;
+  /** Warnings (a fallback the user should know about): one line each, shown even when `log` is quiet. */
+  warn?: DbLog;
   /** A dumpDataDir tarball to seed an empty embedded data dir (test fixtures). */
   loadDump?: string;
-  /** Test hook: skip the container-runtime probe in auto mode. */
-  probeContainer?: () => Promise<boolean>;
 }
 
+/** Starts or attaches the server of a command that keeps data (see providers/select.ts). */
 export async function startServer(config: DbConfig, options: OpenOptions = {}): Promise<DbServer> {
   const log = options.log ?? (() => {});
   const paths = embeddedPaths(config);
   const choice = await chooseProvider(config, {
     embeddedRunning: async () => (await readEmbeddedStatus(paths.stateFile)).status === 'running',
-    containerRuntime: options.probeContainer ?? containerRuntimeAvailable,
+    namedContainer: () => fs.existsSync(namedContainerStateFile(config)),
   });
   log(`database provider: ${choice.provider} (${choice.reason})`);
+  const embedded = (): Promise<DbServer> =>
+    embeddedProvider({
+      name: config.name,
+      dataDir: config.inMemory ? null : paths.dataDir,
+      stateFile: paths.stateFile,
+      logFile: paths.logFile,
+      log,
+      ...(options.loadDump ? { loadDump: options.loadDump } : {}),
+    });
   switch (choice.provider) {
     case 'url':
       return urlProvider(config.databaseUrl ?? '');
     case 'container':
-      return startContainer(config.containerImage, log);
+      try {
+        const started = await startNamedContainer(config, log);
+        if (started.action !== 'running') {
+          (options.warn ?? log)(`${started.action} container ${started.state.container}; it keeps running for later commands (stop it: npx truthgraph db stop)`);
+        }
+        return started.server;
+      } catch (error) {
+        // auto picked the container only because its state file exists; when its image is gone,
+        // say so in one line and keep working on the embedded server (a different database).
+        if (config.provider !== 'auto' || !(error instanceof ImageUnavailableError)) throw error;
+        (options.warn ?? log)(`warning: ${error.message}; using the embedded database instead (fix: ${error.fix})`);
+        return embedded();
+      }
     case 'embedded':
-      return embeddedProvider({
-        name: config.name,
-        dataDir: config.inMemory ? null : paths.dataDir,
-        stateFile: paths.stateFile,
-        logFile: paths.logFile,
-        log,
-        ...(options.loadDump ? { loadDump: options.loadDump } : {}),
-      });
+      return embedded();
   }
 }
 

@@ -23,7 +23,8 @@ describe('dumpDataDir / loadDump', () => {
   it('restores evidence, embeddings and the HNSW index from a dump of an in-memory engine', async () => {
     const model = { id: 'm', hash: 'h' };
     const vectors = clusteredVectors({ n: 305, seed: 9 });
-    const source = await openEphemeralDatabase();
+    // Dumps are PGlite data dirs: this behaviour exists on the embedded engine only.
+    const source = await openEphemeralDatabase({ engine: 'embedded' });
     opened.push(source);
     await ingestEvidence(source, vectors.slice(0, 300).map((v, i) => ({ evidence: { id: `d${i}`, content: `dumped passage ${i}` }, embedding: v })), { model });
     await buildVectorIndex(source, { kind: 'hnsw', m: 8, efConstruction: 32 });

@@ -29,7 +29,7 @@ beforeAll(async () => {
   await symlink(path.join(defaultCacheDir({}), 'models'), path.join(tmp, 'models'));
   config = resolveDbConfig({ provider: 'embedded', cacheDir: tmp, name: 'gone' });
   [db, embedder, nli] = await Promise.all([
-    Database.open(config, { probeContainer: async () => false }),
+    Database.open(config),
     loadEmbedder({ cacheDir: defaultCacheDir({}), variant: 'int8' }),
     loadNli({ cacheDir: defaultCacheDir({}), variant: 'int8' }),
   ]);
@@ -77,7 +77,7 @@ describe('database gone mid-batch', () => {
     db = undefined;
 
     // Reopen the same data dir: exactly the first batch is there, each verification with all its NLI rows.
-    db = await Database.open(config, { probeContainer: async () => false });
+    db = await Database.open(config);
     const { rows } = await db.query<{ verifications: string; incomplete: string; nli: string }>(`
       SELECT (SELECT count(*) FROM verification_results) AS verifications,
              (SELECT count(*) FROM nli_results) AS nli,

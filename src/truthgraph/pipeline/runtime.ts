@@ -108,10 +108,14 @@ async function warmUp(pipeline: Pipeline, parts: { embedder: Embedder; nli: NliM
   ]);
 }
 
-export async function openPipeline(config: RuntimeConfig, options: { log?: (line: string) => void } = {}): Promise<PipelineRuntime> {
+/** `warn`: one-line warnings (a database fallback) the user sees even when `log` is quiet (--json). */
+export async function openPipeline(
+  config: RuntimeConfig,
+  options: { log?: (line: string) => void; warn?: (line: string) => void } = {},
+): Promise<PipelineRuntime> {
   const log = options.log ?? (() => {});
   const [db, embedder, nli] = await Promise.allSettled([
-    Database.open(config.db, { log }),
+    Database.open(config.db, { log, warn: options.warn ?? log }),
     loadEmbedder(config.embedder),
     loadNli(config.nli),
   ]);

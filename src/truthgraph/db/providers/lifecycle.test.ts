@@ -13,19 +13,21 @@ import { chooseProvider } from './select.ts';
 
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-db-'));
 afterAll(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
-const noContainer = { probeContainer: async () => false };
 
 describe('provider choice', () => {
-  const probe = (embedded: boolean, container: boolean) => ({
+  const probe = (embedded: boolean, namedContainer: boolean) => ({
     embeddedRunning: async () => embedded,
-    containerRuntime: async () => container,
+    namedContainer: () => namedContainer,
   });
-  it('auto: DATABASE_URL > running embedded server > container runtime > embedded', async () => {
+  it('auto (commands that keep data): DATABASE_URL > running embedded server > named container > file-backed embedded', async () => {
     const auto = { provider: 'auto', inMemory: false } as const;
     expect((await chooseProvider({ ...auto, databaseUrl: 'postgres://x' }, probe(true, true))).provider).toBe('url');
     expect((await chooseProvider({ ...auto, databaseUrl: undefined }, probe(true, true))).provider).toBe('embedded');
     expect((await chooseProvider({ ...auto, databaseUrl: undefined }, probe(false, true))).provider).toBe('container');
-    expect((await chooseProvider({ ...auto, databaseUrl: undefined }, probe(false, false))).provider).toBe('embedded');
+    expect(await chooseProvider({ ...auto, databaseUrl: undefined }, probe(false, false))).toEqual({
+      provider: 'embedded',
+      reason: 'no DATABASE_URL, no running server: the file-backed embedded server',
+    });
     expect((await chooseProvider({ provider: 'container', databaseUrl: 'postgres://x', inMemory: false }, probe(false, false))).provider).toBe('container');
   });
   it('validates config once, with fixes', () => {
@@ -60,7 +62,7 @@ describe('embedded server lifecycle (file-backed)', () => {
       const status = await readEmbeddedStatus(paths.stateFile);
       expect(status).toMatchObject({ status: 'running', state: { pid: server.state.pid, port: server.state.port } });
 
-      const db = await Database.open(config, noContainer);
+      const db = await Database.open(config);
       expect(db.engine).toMatchObject({ engine: 'pglite', provider: 'embedded', endpoint: `127.0.0.1:${server.state.port}`, poolSize: 1 });
       await ingestEvidence(db, [{ evidence: { id: 'kept', content: 'committed before the crash' } }]);
 
@@ -76,7 +78,7 @@ describe('embedded server lifecycle (file-backed)', () => {
 
       // On-demand restart: stale state cleaned up, data dir recovered, committed row intact.
       const logs: string[] = [];
-      const again = await Database.open(config, { ...noContainer, log: (m) => logs.push(m) });
+      const again = await Database.open(config, { log: (m) => logs.push(m) });
       expect(logs.some((l) => l.includes('stale embedded server state'))).toBe(true);
       expect((await getEvidenceByIds(again, ['kept']))[0]?.content).toBe('committed before the crash');
       expect((await readEmbeddedStatus(paths.stateFile)).status).toBe('running');

@@ -21,6 +21,8 @@ export interface DbServer {
   defaultPoolSize: number;
   /** What to tell a user when the server stops answering. */
   unreachableFix: string;
+  /** Container providers: the container's id (messages, and tests that watch its removal). */
+  containerId?: string;
   /** Stops what this process started (no-op for servers it only attached to). */
   release(): Promise<void>;
   /** Embedded servers this process started: writes a PGlite dumpDataDir tarball (a fixture for loadDump). */
