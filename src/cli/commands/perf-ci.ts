@@ -11,6 +11,7 @@ import { parseRunResult, type RunResult } from '../../perf/metrics/run-result.ts
 import { renderTerminal } from '../../perf/report/terminal.ts';
 import { writeReports } from '../../perf/report/writer.ts';
 import { collectContext, environmentClass } from '../../perf/context/run-context.ts';
+import { resolveTestServerChoice, testServerTag } from '../../truthgraph/db/test-server.ts';
 import { checkArrivals, listSuites, readShardArtifacts } from '../../perf/runner/github/arrivals.ts';
 import { judgeGate } from '../../perf/runner/github/gate.ts';
 import { gateRecord, gateRecordSchema, renderComment, type GateRecord } from '../../perf/runner/github/comment.ts';
@@ -160,8 +161,10 @@ export const register: RegisterCommands = (program, ctx) => {
     .description('CI: this machine\'s environment class and whether committed baselines exist for it')
     .option('--profile <profile>', 'full | quick', 'full')
     .option('--baselines-dir <dir>', 'baselines folder', path.join(PROJECT_ROOT, 'baselines'))
-    .action((opts: { profile: string; baselinesDir: string }) => {
-      const cls = environmentClass(collectContext(PROJECT_ROOT));
+    .option('--db-provider <kind>', 'the database the runs use (default env TRUTHGRAPH_DB_PROVIDER, else auto): its engine ends the class')
+    .action(async (opts: { profile: string; baselinesDir: string; dbProvider?: string }) => {
+      const tag = await testServerTag(resolveTestServerChoice(ctx.io.env, opts.dbProvider));
+      const cls = environmentClass(collectContext(PROJECT_ROOT), tag);
       const dir = path.join(path.resolve(ctx.io.cwd, opts.baselinesDir), cls);
       const count = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(`.${opts.profile}.json`)).length : 0;
       ctx.io.stdout(`class=${cls}\nbaselines=${count}\n`);

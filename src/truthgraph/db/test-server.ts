@@ -50,6 +50,20 @@ export function resolveTestServerChoice(env: NodeJS.ProcessEnv, override?: strin
   return { provider: provider as ProviderKind, databaseUrl, image: DEFAULT_CONTAINER_IMAGE };
 }
 
+/**
+ * The engine tag a run with this choice gets, without starting anything (CI asks which baselines
+ * folder is its own): auto probes the runtime and looks for the image locally, but does not pull.
+ */
+export async function testServerTag(choice: TestServerChoice): Promise<TestServerPlan['environmentTag']> {
+  let provider = choice.provider;
+  if (provider === 'auto') {
+    const client = choice.databaseUrl ? undefined : await containerRuntime();
+    const { ImageName } = await import('testcontainers');
+    provider = choice.databaseUrl ? 'url' : client && (await client.image.exists(ImageName.fromString(choice.image))) ? 'container' : 'embedded';
+  }
+  return provider === 'url' ? 'postgres-url' : provider === 'container' ? 'postgres-container' : 'pglite';
+}
+
 export interface TestServer {
   plan: TestServerPlan;
   release(): Promise<void>;
