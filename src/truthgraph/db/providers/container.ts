@@ -1,6 +1,7 @@
 // Throw-away Postgres containers (testcontainers + pgvector/pgvector:pg17) for test and perf runs:
 // one per run, removed when the run ends, also when it is interrupted (see cleanup.ts). Commands
 // that keep data never use these: they use the named container (named-container.ts).
+import { randomBytes } from 'node:crypto';
 import { UserError } from '../../../shared/errors.ts';
 import { containerCleanup } from './cleanup.ts';
 import { containerRuntime, ensureImage, imageUnavailableError, noRuntimeError } from './container-runtime.ts';
@@ -26,7 +27,8 @@ export async function startEphemeralContainer(image: string, log: DbLog): Promis
     container = await new PostgreSqlContainer(image)
       .withDatabase('truthgraph')
       .withUsername('truthgraph')
-      .withPassword('truthgraph')
+      // testcontainers publishes the port on every interface: no well-known password.
+      .withPassword(randomBytes(12).toString('base64url'))
       .withLabels(cleanup.labels)
       // testcontainers' 120 s default is too short for initdb on a 2-core machine under heavy load.
       .withStartupTimeout(STARTUP_TIMEOUT_MS)
