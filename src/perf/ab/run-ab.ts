@@ -141,7 +141,7 @@ export async function runAb(options: HarnessOptions, io: CliIo): Promise<number>
     options: { ...options, mode: 'compare' },
     runId,
     context,
-    environmentClass: environmentClass(context),
+    environmentClass: environmentClass(context, options.environmentTag),
     startedAt,
     finishedAt,
     metrics,
