@@ -13,6 +13,12 @@ export async function containerRuntimeAvailable(): Promise<boolean> {
 }
 
 const STARTUP_TIMEOUT_MS = 300_000;
+/**
+ * Docker gives a container 64 MB of /dev/shm; pgvector's parallel HNSW build keeps its graph in a
+ * shared memory segment as large as maintenance_work_mem (256 MB for our builds), which then fails
+ * with "could not resize shared memory segment ... No space left on device" (docs/containers.md).
+ */
+export const SHARED_MEMORY_BYTES = 1024 ** 3;
 
 export async function startEphemeralContainer(image: string, log: DbLog): Promise<DbServer> {
   const client = await containerRuntime();
@@ -30,6 +36,7 @@ export async function startEphemeralContainer(image: string, log: DbLog): Promis
       // testcontainers publishes the port on every interface: no well-known password.
       .withPassword(randomBytes(12).toString('base64url'))
       .withLabels(cleanup.labels)
+      .withSharedMemorySize(SHARED_MEMORY_BYTES)
       // testcontainers' 120 s default is too short for initdb on a 2-core machine under heavy load.
       .withStartupTimeout(STARTUP_TIMEOUT_MS)
       .start();

@@ -8,6 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { UserError } from '../../../shared/errors.ts';
+import { SHARED_MEMORY_BYTES } from './container.ts';
 import { containerRuntime, ensureImage, imageUnavailableError, noRuntimeError } from './container-runtime.ts';
 import type { DbLog, DbServer } from './types.ts';
 
@@ -155,6 +156,8 @@ export async function startNamedContainer(config: NamedContainerConfig, log: DbL
       HostConfig: {
         PortBindings: { '5432/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
         Mounts: [{ Type: 'volume', Source: state.volume, Target: DATA_DIR }],
+        // pgvector's parallel HNSW builds need more than Docker's 64 MB of /dev/shm (container.ts).
+        ShmSize: SHARED_MEMORY_BYTES,
       },
     });
     action = 'created';
