@@ -37,7 +37,7 @@ describe('model commands', () => {
   it('invalid option values exit 2 naming the option', async () => {
     const io = memoryIo();
     expect(await run(['embed', 'x', '--variant', 'fp16'], io)).toBe(2);
-    expect(io.err.join('')).toMatch(/invalid option variant/);
+    expect(io.err.join('')).toMatch(/option '--variant <variant>' argument 'fp16' is invalid\. Allowed choices are auto, fp32, int8/);
   });
 
   it('models list shows both synthetic packs', async () => {

@@ -21,15 +21,30 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function marker(): void {
+function collectGarbage(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (typeof gc !== 'function') fail('gc() is not exposed: run node with --expose-gc');
   gc();
+}
+
+function marker(): void {
+  collectGarbage();
   os.loadavg();
 }
 
 /** Results are kept here so the optimiser cannot drop an operation whose result is unused. */
 export let sink: unknown;
+
+/** The fewest warm-up calls of N operations, whatever the workload's warm-up count. */
+const WARMUP_PARTS = 4;
+
+function runSync(op: () => unknown, count: number): void {
+  for (let i = 0; i < count; i++) sink = op();
+}
+
+async function runAsync(op: () => Promise<unknown>, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) sink = await op();
+}
 
 const isThenable = (x: unknown): x is PromiseLike<unknown> => typeof (x as { then?: unknown } | null)?.then === 'function';
 
@@ -50,22 +65,27 @@ export async function drive(workloads: readonly InstructionWorkload[], argv: rea
   const first = op();
   const async = isThenable(first);
   sink = async ? await first : first;
-  // Loops are written out per mode so a synchronous workload pays no promise machinery.
-  if (async) {
-    for (let i = 1; i < warmup; i++) sink = await op();
-    marker();
-    for (let i = 0; i < iterations; i++) sink = await op();
-    marker();
-    for (let i = 0; i < 2 * iterations; i++) sink = await op();
-    marker();
-  } else {
-    for (let i = 1; i < warmup; i++) sink = op();
-    marker();
-    for (let i = 0; i < iterations; i++) sink = op();
-    marker();
-    for (let i = 0; i < 2 * iterations; i++) sink = op();
-    marker();
+  // Every part runs through the same loop function (one per mode, so a synchronous workload pays
+  // no promise machinery), and the warm-up is made of calls exactly like the measured ones: at
+  // least WARMUP_PARTS calls of N operations, each followed by a full GC as the parts are. V8
+  // tiers code up on counters that add up across calls, and a full GC drops on-stack-replacement
+  // code, so the first part after the first GC re-tiered the operation: with a warm-up shaped
+  // differently from the parts, TurboFan compiled the operation in the middle of the N part, a few
+  // million instructions counted as the workload's (a 2x heavier workload then measured 10x).
+  const run = async (count: number): Promise<void> => {
+    if (async) await runAsync(op as () => Promise<unknown>, count);
+    else runSync(op, count);
+  };
+  const warmupCalls = Math.max(WARMUP_PARTS, Math.ceil(warmup / iterations));
+  for (let c = 0; c < warmupCalls; c++) {
+    await run(iterations);
+    collectGarbage();
   }
+  marker();
+  await run(iterations);
+  marker();
+  await run(2 * iterations);
+  marker();
   const report: DriverReport = { workload: w.name, iterations, warmup, async };
   process.stdout.write(JSON.stringify(report) + '\n');
   // Nothing after the last marker is counted: skip the teardown (ORT's, under valgrind, is slow).

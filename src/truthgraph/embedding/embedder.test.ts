@@ -43,7 +43,7 @@ describe('embedder', () => {
     const others = json('sample_evidence.json').evidence.slice(0, 20).map((e: { content: string }) => e.content);
     const [alone] = await fp32.embed([target]);
     for (const batchSize of [1, 3, 16]) {
-      const e = await loadEmbedder({ cacheDir: TEST_CACHE_DIR, batchSize, threads: 1 });
+      const e = await loadEmbedder({ cacheDir: TEST_CACHE_DIR, variant: 'fp32', batchSize, threads: 1 });
       try {
         const mixed = await e.embed([...others.slice(0, 7), target, ...others.slice(7)]);
         expect(maxDiff(mixed[7]!, alone!)).toBeLessThan(1e-5);
