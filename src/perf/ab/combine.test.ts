@@ -5,7 +5,7 @@ import { normalSamples } from '../stats/rng.ts';
 import { summarize } from '../stats/descriptive.ts';
 import type { PairLog } from './conductor.ts';
 import { combineRounds, roundLogRatios, type RoundSides } from './combine.ts';
-import { judgeAb, judgeAbCorrected, undecided } from './verdict.ts';
+import { judgeAb, judgeAbCorrected, settledSuites, undecided } from './verdict.ts';
 
 const OPTIONS = { confidence: 0.95, timingAdvisory: false, baseLabel: 'base abc (HEAD)', baseSavedAt: '' };
 const JUDGE = { alpha: 0.01, minRounds: 3, final: true };
@@ -183,5 +183,12 @@ describe('A/B combination of rounds', () => {
     const after = applyMultipleComparisons(before, 'holm', 0.01).find((m) => m.name === 'edge')!;
     expect(after.decision.evidence.pAdjusted!).toBeGreaterThanOrEqual(0.01);
     expect(after.decision.status).toBe('INCONCLUSIVE');
+  });
+
+  it('a suite whose metrics are all exact is settled after one round; one timing metric keeps it open', () => {
+    const exact = (suite: string, name: string): MetricResult => ({ ...metric(name, [7], { kind: 'exact', unit: 'count' }), suite });
+    const timed = (suite: string): MetricResult => ({ ...metric('t', [1, 1.1, 0.9, 1, 1.05]), suite });
+    const round1: RoundSides[] = [{ round: 1, base: run([exact('counts', 'a'), exact('counts', 'b'), exact('mixed', 'c'), timed('mixed')]), head: run([exact('counts', 'a'), exact('counts', 'b'), exact('mixed', 'c'), timed('mixed')]), pairs: new Map() }];
+    expect(settledSuites(combineRounds(round1, OPTIONS).map((c) => c.result))).toEqual(['counts']);
   });
 });

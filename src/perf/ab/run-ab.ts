@@ -20,7 +20,7 @@ import { SIDES, type Side } from './protocol.ts';
 import { SideProcesses } from './side-processes.ts';
 import { openProgressServer } from '../progress/channel.ts';
 import { createProgressRenderer } from '../progress/renderer.ts';
-import { judgeAb, judgeAbCorrected, undecided } from './verdict.ts';
+import { judgeAb, judgeAbCorrected, settledSuites, undecided } from './verdict.ts';
 import { ensureBaseWorktree, ensureDependencies, overlayHarness, resolveCommit, shareCaches, workingTreeState } from './worktree.ts';
 
 export const AB_DESIGN =
@@ -102,7 +102,17 @@ export async function runAb(options: HarnessOptions, io: CliIo): Promise<number>
       roundInfo.push({ round, suites: suites ?? (data.head?.suites ?? data.base?.suites ?? []).map((s) => s.name), durationMs: Date.now() - t0, pairs });
       log(`  round ${round} done in ${Math.round((Date.now() - t0) / 1000)} s: ${pairs} lockstep pairs over ${conductor.pairs.size} metrics`);
       if (errors.length > 0) break;
-      if (round < ab.minRounds) continue;
+      if (round < ab.minRounds) {
+        if (round === 1 && suites === undefined) {
+          const settled = settledSuites(combineRounds(rounds, combineOptions(options, baseSha)).map((c) => c.result));
+          const rest = roundInfo[0]!.suites.filter((s) => !settled.includes(s));
+          if (settled.length > 0 && rest.length > 0) {
+            log(`  exact metrics only, decided in one round: ${settled.join(', ')}`);
+            suites = rest;
+          }
+        }
+        continue;
+      }
       const judge = { alpha: options.alpha, pAdjust: options.pAdjust, minRounds: ab.minRounds, final: false };
       const interim = judgeAbCorrected(combineRounds(rounds, combineOptions(options, baseSha)), judge);
       const open = [...new Set(undecided(interim).map((m) => m.suite))].sort();

@@ -66,3 +66,14 @@ function verdict(c: AbCandidate, o: JudgeOptions): void {
   if (d.status !== 'BUDGET-FAIL') d.status = status;
   d.needsMoreSamples = false;
 }
+
+/**
+ * Suites whose every metric is exact (counts, recall on fixed seeds, instruction counts): one
+ * round decides them, so later rounds leave them out (an instruction-count suite alone takes
+ * minutes under valgrind).
+ */
+export function settledSuites(metrics: readonly MetricResult[]): string[] {
+  const bySuite = new Map<string, boolean>();
+  for (const m of metrics) bySuite.set(m.suite, (bySuite.get(m.suite) ?? true) && m.ab?.pairing === 'exact');
+  return [...bySuite].filter(([, exact]) => exact).map(([suite]) => suite).sort();
+}
