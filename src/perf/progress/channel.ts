@@ -2,6 +2,7 @@
 // process over a local socket (a unix socket, a named pipe on Windows): JSON lines of ProgressEvent.
 // A worker without a channel (a suite run under plain vitest) renders its own plain lines on stderr.
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,8 @@ import { createProgressRenderer, type ProgressEvent } from './renderer.ts';
 export interface ProgressServer {
   readonly path: string;
   close(): Promise<void>;
+  /** Removes the socket file at once (synchronously), for a process about to die from a signal. */
+  removeSocketNow(): void;
 }
 
 function socketPath(): string {
@@ -40,14 +43,22 @@ export function openProgressServer(onEvent: (event: ProgressEvent) => void): Pro
     socket.on('close', () => sockets.delete(socket));
   });
   const where = socketPath();
+  // A unix socket's file outlives a process that ends without closing its server (process.exit,
+  // a signal): remove it then too, or /tmp collects one per interrupted run.
+  const removeSocketNow = (): void => {
+    if (process.platform !== 'win32') fs.rmSync(where, { force: true });
+  };
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(where, () => {
       server.unref();
+      process.once('exit', removeSocketNow);
       resolve({
         path: where,
+        removeSocketNow,
         close: () =>
           new Promise<void>((done) => {
+            process.off('exit', removeSocketNow);
             for (const s of sockets) s.destroy();
             server.close(() => done());
           }),

@@ -107,6 +107,37 @@ export async function runPerf(argv: readonly string[], io: CliIo, deps: RunPerfD
   }
 }
 
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** This process's direct children, from /proc (Linux); elsewhere none are found. */
+export function childProcesses(parent = process.pid): number[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return [];
+  }
+  const children: number[] = [];
+  for (const pid of entries) {
+    try {
+      // stat: "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ')'.
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) children.push(Number(pid));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return children;
+}
+
+function signalQuietly(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
 async function runPrepared(options: HarnessOptions, io: CliIo, deps: RunPerfDeps, provide: Record<string, unknown>): Promise<number> {
   if (options.ab) {
     const { runAb } = await import('../ab/run-ab.ts');
@@ -125,6 +156,20 @@ async function runPrepared(options: HarnessOptions, io: CliIo, deps: RunPerfDeps
   const relay = options.abSide?.progress ? progressClient(options.abSide.progress) : undefined;
   const server = relay ? undefined : await openProgressServer((event) => renderer.handle(event)).catch(() => undefined);
   options.progressSocket = options.abSide?.progress ?? server?.path;
+  // Ctrl-C (or a kill) in the middle of a run. A terminal's Ctrl-C reaches the vitest workers too,
+  // but a signal sent to this pid alone does not, and a worker whose parent is gone keeps measuring:
+  // pass the signal on to our children (the workers; the suites' embedded database servers end with
+  // their worker). Vitest's own handler then exits (130) within a millisecond, so all of this is
+  // synchronous: the progress socket file removed, the terminal's bars closed, a word on what was kept.
+  const stopOnSignal = (signal: NodeJS.Signals): void => {
+    for (const s of STOP_SIGNALS) process.off(s, stopOnSignal);
+    for (const pid of childProcesses()) signalQuietly(pid, signal);
+    renderer.close();
+    server?.removeSocketNow();
+    io.stderr(`\n${signal}: the perf run was stopped; baselines and reports/latest are unchanged or complete (each file is replaced whole, never half-written)\n`);
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal); // no one else ends the process
+  };
+  for (const s of STOP_SIGNALS) process.on(s, stopOnSignal);
   try {
     const filters = options.abSide?.suites ? suiteFilters(options.abSide.suites) : options.filter ? [options.filter] : [];
     const reporter = createPerfReporter(options, sink, io.stdout, relay ? { handle: relay.emit } : renderer);
@@ -133,6 +178,7 @@ async function runPrepared(options: HarnessOptions, io: CliIo, deps: RunPerfDeps
     io.stderr(formatError(error) + '\n');
     return 2;
   } finally {
+    for (const s of STOP_SIGNALS) process.off(s, stopOnSignal);
     renderer.close();
     await server?.close();
   }
