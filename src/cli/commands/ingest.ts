@@ -33,6 +33,10 @@ function progressBar(ctx: CommandContext, flags: Flags, total: number, chunkSize
 
 async function ingestFile(file: string, flags: Flags, chunkSize: number, ctx: CommandContext): Promise<void> {
   const items = readEvidenceFile(path.resolve(ctx.io.cwd, file));
+  if (items.length === 0) {
+    // Nothing to store is a mistake in the file (or the wrong file), not a successful ingest of 0 rows.
+    throw new UserError(`${file}: no evidence rows in the file`, { fix: 'pass a file with evidence rows: a JSON array of {id, content} objects, JSONL (one per line) or CSV with an id,content header' });
+  }
   const embedder = flags.embed ? await withOptions(() => loadEmbedder(serviceOptions(flags, ctx.io))) : undefined;
   let db: Database;
   try {
