@@ -116,7 +116,10 @@ async function runVerify(claimArg: string | undefined, flags: VerifyFlags, ctx: 
     const start = performance.now();
     let results;
     try {
-      results = await runtime.verifier.verifyClaims(claims, { runKey }, (p: { done: number }) => bar?.update((done = p.done)));
+      results = await runtime.verifier.verifyClaims(claims, { runKey }, (p: { done: number }) => {
+        done = p.done; // not inside bar?.update(...): without a bar (no terminal) its argument is never evaluated
+        bar?.update(done);
+      });
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       throw new UserError(`${error.message}\n  ${done} of ${claims.length} claims were verified and stored before it stopped (one transaction per batch: no batch is half-stored)`, {

@@ -3,7 +3,7 @@
 // failed write (a full disk) removes the temp file and says that the old file is unchanged.
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../../shared/errors.ts';
+import { fileWriteError } from '../../shared/errors.ts';
 
 export interface AtomicWriteOptions {
   /** Called after each chunk reaches the temp file (tests use it to die mid-write). */
@@ -12,15 +12,7 @@ export interface AtomicWriteOptions {
 }
 
 /** A failed write as a UserError: the file, the reason, that the old file stands, and what to do. */
-export function writeError(file: string, error: unknown): UserError {
-  const e = error as NodeJS.ErrnoException;
-  const dir = path.dirname(file);
-  const full = e.code === 'ENOSPC' || e.code === 'EDQUOT';
-  return new UserError(`cannot write ${file}: ${full ? 'no space left on the device' : e.message} (${e.code ?? 'error'}); the previous ${path.basename(file)}, if any, is unchanged`, {
-    fix: full ? `free space on the file system of ${dir} (df -h ${dir}), then run the command again` : `check that ${dir} is writable, then run the command again`,
-    cause: error,
-  });
-}
+export const writeError = fileWriteError;
 
 export function writeFileAtomic(file: string, text: string, options: AtomicWriteOptions = {}): void {
   const { chunkBytes = 64 * 1024, onChunk } = options;

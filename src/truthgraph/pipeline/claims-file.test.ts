@@ -1,7 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { UserError } from '../../shared/errors.ts';
 import { parseClaims, readClaimsFile, writeFileAtomic } from './claims-file.ts';
 import { normaliseClaim } from './normalise.ts';
 
@@ -43,5 +46,35 @@ describe('readClaimsFile', () => {
     expect(claims).toHaveLength(2);
     expect(claims[0]!.text).toContain('\uFFFD');
     expect(normaliseClaim(claims[0]!.text, 100).text.startsWith('Water boils')).toBe(true);
+  });
+});
+
+// `verify --out` on a full disk, on a real file system that is full: a 192 KiB tmpfs (mounting
+// needs root, which CI has; elsewhere the test is skipped).
+const mountPoint = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-results-full-'));
+let mounted = false;
+try {
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=192k', 'tmpfs', mountPoint], { stdio: 'pipe' });
+  mounted = true;
+} catch {
+  // not root: skipped below
+}
+afterAll(() => {
+  if (mounted) execFileSync('umount', [mountPoint]);
+  fs.rmSync(mountPoint, { recursive: true, force: true });
+});
+
+describe.skipIf(!mounted)('writeFileAtomic on a full disk', () => {
+  it('the old results file is intact, no temp file is left, the error names the file and the fix (not a stack trace)', async () => {
+    const file = path.join(mountPoint, 'results.json');
+    await writeFileAtomic(file, '{"old":true}\n');
+    const free = fs.statfsSync(mountPoint).bavail * fs.statfsSync(mountPoint).bsize;
+    fs.writeFileSync(path.join(mountPoint, 'filler'), Buffer.alloc(Math.max(0, free - 20 * 1024)));
+    const error = await writeFileAtomic(file, 'x'.repeat(100 * 1024)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toBe(`cannot write ${file}: no space left on the device (ENOSPC); the previous results.json, if any, is unchanged`);
+    expect((error as UserError).fix).toBe(`free space on the file system of ${mountPoint} (df -h ${mountPoint}), then run the command again`);
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"old":true}\n');
+    expect(fs.readdirSync(mountPoint).sort()).toEqual(['filler', 'results.json']);
   });
 });

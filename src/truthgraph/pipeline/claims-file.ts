@@ -3,7 +3,7 @@
 // a malformed line N stops the run with an error naming line N, and nothing is verified or written.
 import { readFile, rename, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { UserError } from '../../shared/errors.ts';
+import { fileWriteError, UserError } from '../../shared/errors.ts';
 import type { ClaimInput } from './types.ts';
 
 function fromItem(item: unknown, where: string, file: string): ClaimInput {
@@ -90,6 +90,6 @@ export async function writeFileAtomic(file: string, data: string): Promise<void>
     await rename(tmp, file);
   } catch (error) {
     await rm(tmp, { force: true }).catch(() => {});
-    throw error;
+    throw fileWriteError(file, error); // a full disk is a clear error, not a stack trace
   }
 }
