@@ -81,7 +81,7 @@ export async function hybridSearch(
     hybridSql(mode),
     // Postgres text cannot hold NUL (the query failed with "invalid byte sequence"); for full-text
     // matching a NUL separates words like a space does.
-    [vectorToBinary(vector), options.modelId, text.replace(/\u0000/g, ' '), candidates, ...guardParams(settings)],
+    [vectorToBinary(vector), options.modelId, text.replaceAll('\u0000', ' '), candidates, ...guardParams(settings)],
   );
   const bySide = { vector: [] as string[], text: [] as string[] };
   const details = new Map<string, (typeof rows)[number]>();
