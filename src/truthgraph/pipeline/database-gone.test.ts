@@ -66,7 +66,9 @@ describe('database gone mid-batch', () => {
       { k: 3, batchSize: 5, concurrency: 1 },
     );
     const done: number[] = [];
-    const run = verifier.verifyClaims(sample.claims.map((c) => c.text), undefined, (p) => done.push(p.done));
+    // The run key `verify --file` passes: a rerun of the same file and options skips what is stored.
+    const runKey = 'database-gone-test-run';
+    const run = verifier.verifyClaims(sample.claims.map((c) => c.text), { runKey }, (p) => done.push(p.done));
     const error = (await run.catch((e: unknown) => e)) as UserError;
     expect(error).toBeInstanceOf(UserError);
     expect(error.message).toMatch(/not reachable/);
@@ -84,5 +86,19 @@ describe('database gone mid-batch', () => {
              (SELECT count(*) FROM verification_results v
                WHERE v.evidence_count <> (SELECT count(*) FROM nli_results n WHERE n.verification_id = v.id)) AS incomplete`);
     expect(rows[0]).toEqual({ verifications: '5', nli: '15', incomplete: '0' });
+
+    // The rerun the error's fix names completes the run: every claim stored once, none twice.
+    const again = new Verifier(
+      { embedder: embedderAdapter(embedder), nli: nliAdapter(nli), store: new DbEvidenceStore(db, modelRefFromPack(embedder.pack).id) },
+      { k: 3, batchSize: 5, concurrency: 1 },
+    );
+    await again.verifyClaims(sample.claims.map((c) => c.text), { runKey });
+    const after = await db.query<{ verifications: string; nli: string; incomplete: string }>(`
+      SELECT (SELECT count(*) FROM verification_results) AS verifications,
+             (SELECT count(*) FROM nli_results) AS nli,
+             (SELECT count(*) FROM verification_results v
+               WHERE v.evidence_count <> (SELECT count(*) FROM nli_results n WHERE n.verification_id = v.id)) AS incomplete`);
+    const claims = sample.claims.length;
+    expect(after.rows[0]).toEqual({ verifications: String(claims), nli: String(claims * 3), incomplete: '0' });
   });
 });
