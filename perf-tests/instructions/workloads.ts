@@ -44,8 +44,7 @@ export default defineInstructionWorkloads([
     // N operations' worth: cycling through inputs would make the parts' input mixes differ.
     name: 'tokenize claim + evidence pairs',
     op: 'batch of 8 pairs',
-    iterations: { quick: 12, full: 30 },
-    warmup: 40,
+    iterations: { quick: 3, full: 8 },
     async setup() {
       const tokenizer = await packTokenizer();
       const { claims, evidence } = sampleTexts();
@@ -56,8 +55,7 @@ export default defineInstructionWorkloads([
   {
     name: 'mean pooling + L2 normalisation',
     op: 'batch of 8 x 64 x 384',
-    iterations: { quick: 10, full: 25 },
-    warmup: 20,
+    iterations: { quick: 1, full: 3 },
     async setup() {
       const { meanPoolNormalize } = await import('../../src/truthgraph/embedding/pooling.ts');
       const [batch, seq, dim] = [8, 64, 384];
@@ -69,8 +67,7 @@ export default defineInstructionWorkloads([
   {
     name: 'verdict aggregation, 4 strategies',
     op: '16 claims x 20 evidence',
-    iterations: { quick: 40, full: 100 },
-    warmup: 100,
+    iterations: { quick: 10, full: 25 },
     async setup() {
       const { aggregate, STRATEGY_NAMES } = await import('../../src/truthgraph/aggregation/index.ts');
       const sets = Array.from({ length: 16 }, (_, s) => judgements(20, 100 + s));
@@ -80,8 +77,7 @@ export default defineInstructionWorkloads([
   {
     name: 'SQL + parameters: store a batch of verifications and embeddings',
     op: 'batch of 16 claims',
-    iterations: { quick: 12, full: 30 },
-    warmup: 40,
+    iterations: { quick: 2, full: 5 },
     async setup() {
       const { storeVerifications } = await import('../../src/truthgraph/db/repositories/verifications.ts');
       const { embeddingUpsertParams } = await import('../../src/truthgraph/db/repositories/embeddings.ts');
@@ -122,7 +118,6 @@ export default defineInstructionWorkloads([
     name: 'baseline JSON: parse + schema validation',
     op: 'baseline file of 40 metrics',
     iterations: { quick: 15, full: 40 },
-    warmup: 30,
     async setup() {
       const { mkdtempSync } = await import('node:fs');
       const os = await import('node:os');
@@ -144,8 +139,7 @@ export default defineInstructionWorkloads([
   {
     name: 'statistics of one decision (bootstrap CI + Mann-Whitney U)',
     op: 'decision of 30 vs 30 samples',
-    iterations: { quick: 2, full: 5 },
-    warmup: 4,
+    iterations: { quick: 1, full: 2 },
     async setup() {
       const { decide } = await import('../../src/perf/decision/decide.ts');
       const samples = (seed: number, scale: number) => Array.from(seededFloats(30, seed), (x) => scale * (100 + 4 * x));
@@ -157,8 +151,7 @@ export default defineInstructionWorkloads([
   {
     name: 'report rendering (terminal + Markdown + HTML)',
     op: 'run of 4 metrics',
-    iterations: { quick: 6, full: 15 },
-    warmup: 12,
+    iterations: { quick: 1, full: 3 },
     async setup() {
       const { syntheticRun } = await import('../../src/perf/report/test-fixtures.ts');
       const { renderTerminal } = await import('../../src/perf/report/terminal.ts');
@@ -172,7 +165,6 @@ export default defineInstructionWorkloads([
     name: 'ONNX run: tiny BERT, 2 x 16 tokens, 1 intra-op thread',
     op: 'session.run',
     iterations: { quick: 30, full: 60 },
-    warmup: 20,
     async setup() {
       const { mkdtempSync, writeFileSync } = await import('node:fs');
       const os = await import('node:os');

@@ -36,7 +36,7 @@ function marker(): void {
 export let sink: unknown;
 
 /** The fewest warm-up calls of N operations, whatever the workload's warm-up count. */
-const WARMUP_PARTS = 4;
+const WARMUP_PARTS = 2;
 
 function runSync(op: () => unknown, count: number): void {
   for (let i = 0; i < count; i++) sink = op();
@@ -72,6 +72,9 @@ export async function drive(workloads: readonly InstructionWorkload[], argv: rea
   // code, so the first part after the first GC re-tiered the operation: with a warm-up shaped
   // differently from the parts, TurboFan compiled the operation in the middle of the N part, a few
   // million instructions counted as the workload's (a 2x heavier workload then measured 10x).
+  // TurboFan is now off (--no-opt, flags.ts: even 4 such calls left it compiling inside the parts)
+  // and Sparkplug compiles on a function's first call, so two calls are enough: the first fills
+  // the inline caches and lazy state, the second checks nothing is left to set up.
   const run = async (count: number): Promise<void> => {
     if (async) await runAsync(op as () => Promise<unknown>, count);
     else runSync(op, count);

@@ -12,8 +12,23 @@ import { MARKER_FUNCTION } from './driver.ts';
  *   on the machine's memory (V8 sizes its heap from physical memory otherwise).
  * - `--max-old-space-size=2048`: the same heap limit on every machine, for the same reason.
  * - `--expose-gc`: the driver collects garbage before each marker.
+ * - `--no-opt`: no TurboFan. With it, optimising compilation still happened inside the measured
+ *   parts after any warm-up we could afford (35 M instructions of compiler in the N part of a 5 M
+ *   instruction workload), and TurboFan's own count varies from run to run (its hash tables are
+ *   keyed by addresses). Counts are then those of the interpreter and Sparkplug: the same JS work
+ *   costs more instructions than optimised code, and a change of work moves them the same way.
+ * - `--always-sparkplug`: baseline code is compiled on a function's first call (in set-up or
+ *   warm-up), not when a budget runs out in the middle of a measured part.
  */
-export const NODE_FLAGS: readonly string[] = ['--single-threaded', '--predictable', '--predictable-gc-schedule', '--max-old-space-size=2048', '--expose-gc'];
+export const NODE_FLAGS: readonly string[] = [
+  '--single-threaded',
+  '--predictable',
+  '--predictable-gc-schedule',
+  '--max-old-space-size=2048',
+  '--expose-gc',
+  '--no-opt',
+  '--always-sparkplug',
+];
 
 /**
  * callgrind: count instructions only (no cache simulation), and dump-and-zero the counters each
