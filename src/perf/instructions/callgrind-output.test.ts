@@ -61,6 +61,9 @@ describe('callgrind output', () => {
     ]);
     expect(b.unnamedJitShare).toBeCloseTo(10 / 45, 12);
     expect(b.compileShare).toBeCloseTo(50 / 450, 12);
+    // The closure entry stub runs per operation: it is not compiler work.
+    const lazy = perOpBreakdown(new Map([['Builtins_CompileLazy [/usr/bin/node]', 100]]), new Map([['Builtins_CompileLazy [/usr/bin/node]', 200]]), 10);
+    expect(lazy.compileShare).toBe(0);
     expect(functionLabel('_int_free [/usr/lib/x86_64-linux-gnu/libc.so.6]')).toBe('_int_free [libc.so.6]');
   });
 });
