@@ -9,12 +9,12 @@ import workloads from './instructions/workloads.ts';
 
 // PERF_INSTRUCTION_REPEATS=5 counts each workload in 5 processes (5 samples: their spread is the
 // repeatability check); PERF_INSTRUCTION_CONCURRENCY sets how many run at once (default 2);
-// PERF_INSTRUCTION_ONLY=<text> counts only the workloads whose name contains it.
+// PERF_INSTRUCTION_ONLY=<text>[,<text>...] counts only the workloads whose name contains one of them.
 const positive = (v: string | undefined): number | undefined => (v && Number.isInteger(Number(v)) && Number(v) > 0 ? Number(v) : undefined);
 const repeats = positive(process.env.PERF_INSTRUCTION_REPEATS);
 const concurrency = positive(process.env.PERF_INSTRUCTION_CONCURRENCY);
 const only = process.env.PERF_INSTRUCTION_ONLY;
-const selected = workloads.filter((w) => !only || w.name.includes(only));
+const selected = workloads.filter((w) => !only || only.split(',').some((part) => w.name.includes(part)));
 const counter = instructionCounter(new URL('./instructions/workloads.ts', import.meta.url), selected, {
   ...(repeats && { repeats }),
   ...(concurrency && { concurrency }),

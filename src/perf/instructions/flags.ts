@@ -19,6 +19,10 @@ import { MARKER_FUNCTION } from './driver.ts';
  *   costs more instructions than optimised code, and a change of work moves them the same way.
  * - `--always-sparkplug`: baseline code is compiled on a function's first call (in set-up or
  *   warm-up), not when a budget runs out in the middle of a measured part.
+ * - `--random-seed=1`: V8 also seeds the addresses it asks mmap for from it (random otherwise), and
+ *   addresses feed hashes that change the work: the megamorphic stub cache is keyed by map
+ *   addresses, so its misses (slow property lookups) and the sweeper's work varied between runs
+ *   (baseline JSON parse + validation: 0.14% between two runs).
  */
 export const NODE_FLAGS: readonly string[] = [
   '--single-threaded',
@@ -28,6 +32,7 @@ export const NODE_FLAGS: readonly string[] = [
   '--expose-gc',
   '--no-opt',
   '--always-sparkplug',
+  '--random-seed=1',
 ];
 
 /**
