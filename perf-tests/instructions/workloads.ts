@@ -151,7 +151,8 @@ export default defineInstructionWorkloads([
   {
     name: 'report rendering (terminal + Markdown + HTML)',
     op: 'run of 4 metrics',
-    iterations: { quick: 1, full: 3 },
+    // 3, not 1: runs differed by up to ~21,000 instructions in malloc and slow property lookups.
+    iterations: { quick: 3, full: 6 },
     async setup() {
       const { syntheticRun } = await import('../../src/perf/report/test-fixtures.ts');
       const { renderTerminal } = await import('../../src/perf/report/terminal.ts');
