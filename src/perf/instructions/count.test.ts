@@ -29,13 +29,15 @@ describe('instruction counting', () => {
     // 4,000 vs 8,000 multiply-adds per call: the count doubles (within 3%: loop set-up is fixed).
     expect(x2!.perOp / x1!.perOp).toBeGreaterThan(1.94);
     expect(x2!.perOp / x1!.perOp).toBeLessThan(2.03);
-    // At least a load, a multiply-add and the loop's compare-and-branch per element (~56,000
-    // measured: TurboFan keeps bounds checks): a count in the low thousands means compiler work
-    // landed in the N part and was subtracted from the 2N part's.
+    // At least a load, a multiply-add and the loop's compare-and-branch per element: a count in
+    // the low thousands means compiler work landed in the N part and was subtracted from the 2N part's.
     expect(x1!.perOp).toBeGreaterThan(3 * 4_000);
-    // Start-up is not in the count: node alone executes ~500 M instructions before the first op.
-    expect(x1!.parts.startup).toBeGreaterThan(10 * x1!.perOp * 200);
-    // The optimised loop is JIT code, which callgrind cannot name: the breakdown says so.
-    expect(x1!.breakdown!.entries[0]!.function).toMatch(/JIT-compiled JavaScript/);
+    // Start-up is outside the parts: node alone executes ~500 M instructions before the first op
+    // (had it leaked into a part, the x2 / x1 ratio above would not be ~2).
+    expect(x1!.parts.startup).toBeGreaterThan(300_000_000);
+    // The Sparkplug-compiled loop is JIT code, which callgrind cannot name: the breakdown says so
+    // (beside the builtins it calls, which are named: Builtins_LoadIC and others).
+    expect(x1!.breakdown!.entries.some((e) => /JIT-compiled JavaScript/.test(e.function))).toBe(true);
+    expect(x1!.breakdown!.unnamedJitShare).toBeGreaterThan(0);
   }, 600_000);
 });
