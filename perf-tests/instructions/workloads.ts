@@ -153,6 +153,9 @@ export default defineInstructionWorkloads([
     op: 'run of 4 metrics',
     // 3, not 1: runs differed by up to ~21,000 instructions in malloc and slow property lookups.
     iterations: { quick: 3, full: 6 },
+    // Two consecutive quick runs on one machine differed by 0.65% (the others stay within 0.3%):
+    // a 1% tolerance would sit at 1.5x its own noise, so this one gets 2% until the spread is found.
+    tolerance: 0.02,
     async setup() {
       const { syntheticRun } = await import('../../src/perf/report/test-fixtures.ts');
       const { renderTerminal } = await import('../../src/perf/report/terminal.ts');
