@@ -22,7 +22,7 @@ interface Held {
 }
 
 function hold(mode: 'exit' | 'throw' | 'wait'): Promise<Held> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, mode, DEFAULT_CONTAINER_IMAGE], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, mode, DEFAULT_CONTAINER_IMAGE], { stdio: ['pipe', 'pipe', 'pipe'] });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => void (stderr += d.toString()));
@@ -79,6 +79,7 @@ async function check(cases: ReadonlyArray<{ mode: 'exit' | 'throw' | 'wait'; sig
       expect(await exists(h.started.id)).toBe(true);
       const signal = cases[i]!.signal;
       if (signal) h.child.kill(signal);
+      else h.child.stdin!.end('end now\n'); // exit / throw: the fixture waits for this line
     }
     const ends = await Promise.all(held.map((h) => h.exited));
     expect(ends.map((e) => e.code ?? e.signal)).toEqual(cases.map((c) => c.signal ?? (c.mode === 'exit' ? 3 : 1)));
