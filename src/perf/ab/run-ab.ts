@@ -103,14 +103,7 @@ export async function runAb(options: HarnessOptions, io: CliIo): Promise<number>
       log(`  round ${round} done in ${Math.round((Date.now() - t0) / 1000)} s: ${pairs} lockstep pairs over ${conductor.pairs.size} metrics`);
       if (errors.length > 0) break;
       if (round < ab.minRounds) {
-        if (round === 1 && suites === undefined) {
-          const settled = settledSuites(combineRounds(rounds, combineOptions(options, baseSha)).map((c) => c.result));
-          const rest = roundInfo[0]!.suites.filter((s) => !settled.includes(s));
-          if (settled.length > 0 && rest.length > 0) {
-            log(`  exact metrics only, decided in one round: ${settled.join(', ')}`);
-            suites = rest;
-          }
-        }
+        if (round === 1 && suites === undefined) suites = withoutSettledSuites(rounds, roundInfo[0]!.suites, combineOptions(options, baseSha), log);
         continue;
       }
       const judge = { alpha: options.alpha, pAdjust: options.pAdjust, minRounds: ab.minRounds, final: false };
@@ -179,6 +172,20 @@ export async function runAb(options: HarnessOptions, io: CliIo): Promise<number>
     await publishToGithub(run, written);
   }
   return run.exitCode;
+}
+
+/** The suites a round after the first must run: all but those one round decided (undefined: all). */
+function withoutSettledSuites(
+  rounds: readonly RoundSides[],
+  all: readonly string[],
+  combine: ReturnType<typeof combineOptions>,
+  log: (line: string) => void,
+): string[] | undefined {
+  const settled = settledSuites(combineRounds(rounds, combine).map((c) => c.result));
+  const rest = all.filter((s) => !settled.includes(s));
+  if (settled.length === 0 || rest.length === 0) return undefined;
+  log(`  exact metrics only, decided in one round: ${settled.join(', ')}`);
+  return rest;
 }
 
 function combineOptions(options: HarnessOptions, baseSha: string) {

@@ -66,15 +66,12 @@ export async function drive(workloads: readonly InstructionWorkload[], argv: rea
   const async = isThenable(first);
   sink = async ? await first : first;
   // Every part runs through the same loop function (one per mode, so a synchronous workload pays
-  // no promise machinery), and the warm-up is made of calls exactly like the measured ones: at
-  // least WARMUP_PARTS calls of N operations, each followed by a full GC as the parts are. V8
-  // tiers code up on counters that add up across calls, and a full GC drops on-stack-replacement
-  // code, so the first part after the first GC re-tiered the operation: with a warm-up shaped
-  // differently from the parts, TurboFan compiled the operation in the middle of the N part, a few
-  // million instructions counted as the workload's (a 2x heavier workload then measured 10x).
-  // TurboFan is now off (--no-opt, flags.ts: even 4 such calls left it compiling inside the parts)
-  // and Sparkplug compiles on a function's first call, so two calls are enough: the first fills
-  // the inline caches and lazy state, the second checks nothing is left to set up.
+  // no promise machinery), and the warm-up is made of calls exactly like the measured ones (N
+  // operations, then a full GC): V8 tiers code up on counters that add up across calls, and a full
+  // GC drops on-stack-replacement code, so a warm-up shaped otherwise left compilation inside the
+  // N part (a 2x heavier workload measured 10x). With TurboFan off (flags.ts) and Sparkplug on the
+  // first call, two such calls suffice: the first fills inline caches and lazy state, the second
+  // checks nothing is left to set up.
   const run = async (count: number): Promise<void> => {
     if (async) await runAsync(op as () => Promise<unknown>, count);
     else runSync(op, count);

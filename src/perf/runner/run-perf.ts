@@ -80,16 +80,14 @@ export async function runPerf(argv: readonly string[], io: CliIo, deps: RunPerfD
     options.calibrationScore ??= calibrate().score;
     if (!deps.prepareEnvironment) preflightBaselines(options);
   } catch (error) {
-    io.stderr(formatError(error) + '\n');
-    return error instanceof UserError ? error.exitCode : 2;
+    return reportHarnessError(error, io);
   }
   if (!deps.prepareEnvironment) return runPrepared(options, io, deps, {});
   let environment: RunEnvironment;
   try {
     environment = await deps.prepareEnvironment(options, io);
   } catch (error) {
-    io.stderr(formatError(error) + '\n');
-    return error instanceof UserError ? error.exitCode : 2;
+    return reportHarnessError(error, io);
   }
   try {
     options.environmentTag = environment.tag;
@@ -98,13 +96,18 @@ export async function runPerf(argv: readonly string[], io: CliIo, deps: RunPerfD
     try {
       preflightBaselines(options);
     } catch (error) {
-      io.stderr(formatError(error) + '\n');
-      return error instanceof UserError ? error.exitCode : 2;
+      return reportHarnessError(error, io);
     }
     return await runPrepared(options, io, deps, environment.provide);
   } finally {
     await environment.release().catch((error: unknown) => io.stderr(`warning: releasing the run environment failed: ${formatError(error)}\n`));
   }
+}
+
+/** A harness error before or around the suites: printed with its fix; the exit code it carries, else 2. */
+function reportHarnessError(error: unknown, io: CliIo): number {
+  io.stderr(formatError(error) + '\n');
+  return error instanceof UserError ? error.exitCode : 2;
 }
 
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
