@@ -42,15 +42,24 @@ describe('timing sampler', () => {
 
 describe('memory sampler', () => {
   it('finds the leak slope of a workload that retains 1 MB per iteration', async () => {
-    const retained: Uint8Array[] = [];
-    const r = await measureMemory(() => void retained.push(new Uint8Array(1 << 20).fill(1)), { iterations: 8, warmupIterations: 1 });
-    expect(r.postGcHeapBytes).toHaveLength(8);
-    // Typed array storage is external memory, so the heap slope stays small; retain objects instead.
+    // Typed array storage is external memory (heapUsed barely moves): it must show all the same.
+    const retained: Float64Array[] = [];
+    const r = await measureMemory(() => void retained.push(new Float64Array(131_072).fill(1)), { iterations: 8, warmupIterations: 1 });
+    expect(r.postGcRetainedBytes).toHaveLength(8);
+    expect(r.leakPerIteration.slope).toBeGreaterThan(0.9 * 2 ** 20);
+    expect(r.leakPerIteration.lower).toBeGreaterThan(0);
     const objs: object[] = [];
     const r2 = await measureMemory(() => void objs.push(Array.from({ length: 20_000 }, (_, i) => ({ i }))), { iterations: 8, warmupIterations: 1 });
     expect(r2.leakPerIteration.slope).toBeGreaterThan(300_000);
     expect(r2.leakPerIteration.lower).toBeGreaterThan(0);
     expect(r.rssPeakBytes.every((x) => x > 0)).toBe(true);
+  });
+  it('a leak in only some iterations (1 MB every third call) still shows', async () => {
+    const retained: Float64Array[] = [];
+    let calls = 0;
+    const r = await measureMemory(() => void (calls++ % 3 === 0 && retained.push(new Float64Array(131_072).fill(1))), { iterations: 12, warmupIterations: 1, callsPerIteration: 1 });
+    expect(r.leakPerIteration.slope).toBeGreaterThan(0.25 * 2 ** 20);
+    expect(r.leakPerIteration.lower).toBeGreaterThan(0);
   });
   it('a workload that frees what it allocates has a slope near zero', async () => {
     const r = await measureMemory(() => Array.from({ length: 20_000 }, (_, i) => ({ i })).length, { iterations: 8, warmupIterations: 1 });

@@ -222,9 +222,9 @@ export interface MemoryMeasureOptions extends MemoryOptions {
 
 /**
  * Three metrics: `<name> rss peak` and `<name> heap peak` (MB per iteration) and `<name> leak`
- * (MB/min: growth of the post-GC heap per iteration scaled by the iteration time, one sample per
+ * (MB/min: growth of the post-GC heapUsed + external (ArrayBuffers) per iteration scaled by the iteration time, one sample per
  * iteration; its budget is checked on the median, robust to a GC hiccup; the OLS slope of the
- * post-GC heap and its CI are in `measurement.leakSlope`). Fast workloads are batched so one
+ * post-GC retained memory and its CI are in `measurement.leakSlope`). Fast workloads are batched so one
  * iteration lasts >= 20 ms.
  */
 export async function measureMemory(name: string, fn: () => unknown, options: MemoryMeasureOptions = {}): Promise<MetricResult[]> {
@@ -234,7 +234,7 @@ export async function measureMemory(name: string, fn: () => unknown, options: Me
   const mem = await sampleMemory(fn, { ...options, iterations });
   const mb = (b: number): number => b / 2 ** 20;
   const perMinute = 60_000 / Math.max(mem.medianIterationMs, 1e-6);
-  const deltas = mem.postGcHeapBytes.slice(1).map((v, i) => (mb(v - mem.postGcHeapBytes[i]!) * perMinute));
+  const deltas = mem.postGcRetainedBytes.slice(1).map((v, i) => (mb(v - mem.postGcRetainedBytes[i]!) * perMinute));
   const specs: Array<{ metric: MetricSamples; leak?: boolean }> = [
     { metric: { name: `${name} rss peak`, unit: 'MB', direction: 'lower', kind: 'timing', samples: mem.rssPeakBytes.map(mb), ...(options.budgets?.rssPeakMb !== undefined && { budget: { max: options.budgets.rssPeakMb, statistic: 'max' } }) } },
     { metric: { name: `${name} heap peak`, unit: 'MB', direction: 'lower', kind: 'timing', samples: mem.heapPeakBytes.map(mb), ...(options.budgets?.heapPeakMb !== undefined && { budget: { max: options.budgets.heapPeakMb, statistic: 'max' } }) } },
