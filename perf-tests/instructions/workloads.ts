@@ -151,11 +151,11 @@ export default defineInstructionWorkloads([
   {
     name: 'report rendering (terminal + Markdown + HTML)',
     op: 'run of 4 metrics',
-    // 3, not 1: runs differed by up to ~21,000 instructions in malloc and slow property lookups.
-    iterations: { quick: 3, full: 6 },
-    // Two consecutive quick runs on one machine differed by 0.65% (the others stay within 0.3%):
-    // a 1% tolerance would sit at 1.5x its own noise, so this one gets 2% until the spread is found.
-    tolerance: 0.02,
+    // Runs differed by up to 0.65% while the renderers built an ICU number formatter per number
+    // (malloc churn, slow property lookups); with the formatters made once (report/format.ts) an
+    // operation costs ~2.2 M instructions and 3 runs agreed within 0.07% at N = 3. N = 10 keeps
+    // the measured parts well above the ~40 M-instruction marker + full GC that each part carries.
+    iterations: { quick: 10, full: 20 },
     async setup() {
       const { syntheticRun } = await import('../../src/perf/report/test-fixtures.ts');
       const { renderTerminal } = await import('../../src/perf/report/terminal.ts');
