@@ -41,6 +41,10 @@ function chartData(s: AnalysedSeries): unknown {
     budget: { min: b?.min ?? null, max: b?.max ?? null },
     target: { min: t?.min ?? null, max: t?.max ?? null },
     env: s.envChanges.map((c) => ({ at: c.index, what: c.what })),
+    // The level between steps (each step's mean before and after), drawn as flat lines.
+    levels: s.steps.map((st, i) => ({ from: i === 0 ? 0 : s.steps[i - 1]!.index, to: st.index - 1, value: st.before })).concat(
+      s.steps.length ? [{ from: s.steps[s.steps.length - 1]!.index, to: s.points.length - 1, value: s.steps[s.steps.length - 1]!.after }] : [],
+    ),
     steps: s.steps.map((st) => ({ at: st.index, label: `${stepLabel(st)} ${pct(st.size)} [${pct(st.ci[0])}, ${pct(st.ci[1])}]`, bad: st.regression && !st.machineChange, machine: Boolean(st.machineChange) })),
   };
 }
@@ -76,7 +80,7 @@ const CLIENT = String.raw`
       bands: [{ series: [3, 2], fill: 'rgba(21,101,192,0.12)' }],
       scales: { x: { time: false, range: function () { return [-0.5, Math.max(0.5, k - 0.5)]; } } },
       axes: [
-        { values: function (u, ticks) { return ticks.map(function (t) { return Number.isInteger(t) && d.labels[t] ? d.labels[t].slice(0, 7) : ''; }); } },
+        { space: 90, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000], values: function (u, ticks) { return ticks.map(function (t) { return Number.isInteger(t) && d.labels[t] ? d.labels[t].slice(0, 7) : ''; }); } },
         { label: d.unit, size: 70, values: function (u, ticks) { return ticks.map(fmt); } }
       ],
       hooks: { draw: [function (u) {
@@ -88,13 +92,24 @@ const CLIENT = String.raw`
           ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + h); ctx.stroke();
         });
         ctx.setLineDash([]);
-        d.steps.forEach(function (s) {
+        ctx.strokeStyle = '#37474f'; ctx.lineWidth = 2 * devicePixelRatio; ctx.setLineDash([8, 4]);
+        d.levels.forEach(function (l) {
+          var y = u.valToPos(l.value, 'y', true);
+          ctx.beginPath(); ctx.moveTo(u.valToPos(l.from, 'x', true), y); ctx.lineTo(u.valToPos(l.to, 'x', true), y); ctx.stroke();
+        });
+        ctx.setLineDash([]);
+        ctx.textAlign = 'left'; ctx.textBaseline = 'alphabetic';
+        d.steps.forEach(function (s, j) {
           var x0 = u.valToPos(s.at - 1, 'x', true), x1 = u.valToPos(s.at, 'x', true);
           ctx.fillStyle = s.machine ? 'rgba(239,108,0,0.15)' : s.bad ? 'rgba(198,40,40,0.15)' : 'rgba(46,125,50,0.15)';
           ctx.fillRect(x0, top, Math.max(2, x1 - x0), h);
           ctx.fillStyle = s.machine ? '#ef6c00' : s.bad ? '#c62828' : '#2e7d32';
           ctx.font = (12 * devicePixelRatio) + 'px system-ui, sans-serif';
-          ctx.fillText(s.label, Math.min(x1 + 4, u.bbox.left + u.bbox.width - ctx.measureText(s.label).width - 4), top + 14 * devicePixelRatio);
+          // Labels of neighbouring steps go on different rows so that they do not overwrite each other.
+          var w = ctx.measureText(s.label).width, lx = Math.min(x1 + 4, u.bbox.left + u.bbox.width - w - 4), ly = top + (14 + 15 * (j % 3)) * devicePixelRatio;
+          ctx.fillStyle = 'rgba(255,255,255,0.85)'; ctx.fillRect(lx - 2, ly - 12 * devicePixelRatio, w + 4, 15 * devicePixelRatio);
+          ctx.fillStyle = s.machine ? '#ef6c00' : s.bad ? '#c62828' : '#2e7d32';
+          ctx.fillText(s.label, lx, ly);
         });
         ctx.restore();
       }] }
@@ -164,7 +179,7 @@ h3 small{font-weight:normal;color:#666}.chart{min-height:20px;margin:6px 0}secti
 <h1>Performance history</h1>
 <p class="summary"><strong>${steps} step(s) found, ${regressions} regression(s) not explained by a machine change</strong> — ${series.length} series, ${points} points, ${charted.length} charted (two points or more).</p>
 <p>Sources: ${info.sources.map(esc).join('; ')}. Generated ${esc(info.generatedAt)}. Detection: ${esc(info.options)}.</p>
-<p class="legend-key"><span><i class="sw" style="background:#1565c0"></i>estimate (median) with its 95% band</span><span><i class="sw" style="border:2px solid #607d8b"></i>baseline saved</span><span><i class="sw" style="background:#6a1b9a"></i>forced refresh</span><span><i class="sw" style="background:#c62828"></i>REGRESSED run · budget line (dashed)</span><span><i class="sw" style="background:#2e7d32"></i>target line (dashed)</span><span><i class="sw" style="border-top:2px dashed #ef6c00"></i>environment change</span><span><i class="sw" style="background:rgba(198,40,40,0.3)"></i>step (regression)</span><span><i class="sw" style="background:rgba(46,125,50,0.3)"></i>step (improvement)</span><span><i class="sw" style="background:rgba(239,108,0,0.3)"></i>step at a machine change</span></p>
+<p class="legend-key"><span><i class="sw" style="background:#1565c0"></i>estimate (median) with its 95% band</span><span><i class="sw" style="border:2px solid #607d8b"></i>baseline saved</span><span><i class="sw" style="background:#6a1b9a"></i>forced refresh</span><span><i class="sw" style="background:#c62828"></i>REGRESSED run · budget line (dashed)</span><span><i class="sw" style="background:#2e7d32"></i>target line (dashed)</span><span><i class="sw" style="border-top:2px dashed #ef6c00"></i>environment change</span><span><i class="sw" style="border-top:2px dashed #37474f"></i>level between steps</span><span><i class="sw" style="background:rgba(198,40,40,0.3)"></i>step (regression)</span><span><i class="sw" style="background:rgba(46,125,50,0.3)"></i>step (improvement)</span><span><i class="sw" style="background:rgba(239,108,0,0.3)"></i>step at a machine change</span></p>
 <h2>Steps</h2>
 ${stepsTable(series)}
 <h2>Metrics over commits</h2>

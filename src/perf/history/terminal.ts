@@ -7,8 +7,14 @@ const BARS = '▁▂▃▄▅▆▇█';
 
 export function sparkline(values: readonly number[], width = 40): string {
   if (values.length === 0) return '';
-  // Keep the newest points when there are more than fit.
-  const vs = values.slice(-width);
+  // Longer series are shown as `width` buckets, each the mean of its points (oldest left).
+  const vs =
+    values.length <= width
+      ? [...values]
+      : Array.from({ length: width }, (_, b) => {
+          const part = values.slice(Math.floor((b * values.length) / width), Math.floor(((b + 1) * values.length) / width));
+          return part.reduce((t, v) => t + v, 0) / part.length;
+        });
   const lo = Math.min(...vs);
   const hi = Math.max(...vs);
   return vs.map((v) => BARS[hi === lo ? 3 : Math.min(7, Math.floor(((v - lo) / (hi - lo)) * 8))]).join('');
