@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../main.ts';
 import { memoryIo } from '../../shared/io.ts';
 import { normalSamples } from '../../perf/stats/rng.ts';
-import type { HistoryEntry } from '../../perf/runner/history.ts';
+import { historyEntry, type HistoryEntry } from '../../perf/runner/history.ts';
+import { syntheticRun } from '../../perf/report/test-fixtures.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-perf-history-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -86,6 +87,17 @@ describe('truthgraph perf history', () => {
     const metric = await cli('perf', 'history', '--file', slower, '--out', 'out-f', '--metric', 'nope', ...common);
     expect(metric.code).toBe(2);
     expect(metric.err).toMatch(/fix: use part of one of these names: round trips, verify latency p50/);
+  });
+
+  it('reads reports/<run>/report.json, and counts a run that is also in the history file once', async () => {
+    const run = syntheticRun();
+    fs.mkdirSync(path.join(tmp, 'reports', run.runId), { recursive: true });
+    fs.writeFileSync(path.join(tmp, 'reports', run.runId, 'report.json'), JSON.stringify(run));
+    fs.writeFileSync(path.join(tmp, 'both.jsonl'), JSON.stringify(historyEntry(run)) + '\n');
+    const r = await cli('perf', 'history', '--no-git', '--reports-dir', 'reports', '--file', 'both.jsonl', '--out', 'out-both');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/1 run\(s\) in .*reports; 1 run\(s\) in .*both\.jsonl \(1 also under reports\/, counted once\)/);
+    expect(r.out).toMatch(/embedding › embed batch 32 \(full\) \[1 pts\]/);
   });
 
   it('rejects a missing history file, a bad option and a malformed line (exit 2, with a fix)', async () => {

@@ -9,6 +9,7 @@ function series(direction: 'lower' | 'higher', step: number, calibrationAfter: n
     source: 'report',
     origin: `reports/run-${i}/report.json`,
     sha: String(i).padStart(40, '0'),
+    runId: null,
     date: new Date(Date.UTC(2026, 0, 1 + i)).toISOString(),
     envClass: 'c',
     profile: 'quick',

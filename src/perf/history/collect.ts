@@ -39,9 +39,13 @@ export function collectHistory(o: CollectOptions): Collected {
   skipped.push(...r.skipped);
   sources.push(`${new Set(r.points.map((p) => p.origin)).size} run(s) in ${o.reportsDir}`);
   if (o.historyFile) {
-    const h = readHistoryFile(o.historyFile);
+    // A run that is both under reports/ and in the history file is one point (the report's: it has the context).
+    const seen = new Set(r.points.map((p) => `${p.runId} ${p.suite} ${p.metric}`));
+    const all = readHistoryFile(o.historyFile);
+    const h = all.filter((p) => !seen.has(`${p.runId} ${p.suite} ${p.metric}`));
     points.push(...h);
-    sources.push(`${new Set(h.map((p) => p.origin)).size} run(s) in ${o.historyFile}`);
+    const dup = new Set(all.filter((p) => !h.includes(p)).map((p) => p.origin)).size;
+    sources.push(`${new Set(all.map((p) => p.origin)).size} run(s) in ${o.historyFile}${dup ? ` (${dup} also under reports/, counted once)` : ''}`);
   }
   if (o.repo) {
     const dates = commitDates(o.repo, points.filter((p) => p.source !== 'baseline' && p.sha).map((p) => p.sha!));

@@ -97,6 +97,7 @@ export function readBaselineHistory(repo: string, dir = 'baselines'): { points: 
         source: 'baseline',
         origin: spec,
         sha: v.sha,
+        runId: null,
         date: v.date,
         envClass: seriesClass,
         profile: b.profile,

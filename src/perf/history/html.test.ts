@@ -17,6 +17,7 @@ function points(metric: string, step: number, forcedAt: number): HistoryPoint[] 
     source: i % 10 === 0 ? 'baseline' : 'report',
     origin: `o-${i}`,
     sha: String(i + 1).padStart(40, '0'),
+    runId: null,
     date: new Date(Date.UTC(2026, 0, 1 + i)).toISOString(),
     envClass: 'c',
     profile: 'full',

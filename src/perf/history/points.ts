@@ -18,6 +18,8 @@ export interface HistoryPoint {
   /** Where it came from: `<sha>:<path>` of a baseline, a report file, `<file>:<line>`. */
   origin: string;
   sha: string | null;
+  /** The run's id (reports, history file): a run found in both is one point. */
+  runId: string | null;
   /** Commit date when the commit is known, else the run's date (ISO). */
   date: string;
   /** The series this point belongs to. */
