@@ -12,9 +12,10 @@ import { register as registerSearch } from './search.ts';
 import { register as registerPerf } from './perf.ts';
 import { register as registerPerfCi } from './perf-ci.ts';
 import { register as registerPerfRefresh } from './perf-refresh.ts';
+import { register as registerPerfHistory } from './perf-history.ts';
 
 
 export const commandGroups: RegisterCommands[] = [
   registerModels, registerEmbed, registerNli, registerProfile, registerDb,
-  registerIngest, registerSearch, registerVerify, registerDemo, registerPerf, registerPerfCi, registerPerfRefresh,
+  registerIngest, registerSearch, registerVerify, registerDemo, registerPerf, registerPerfCi, registerPerfRefresh, registerPerfHistory,
 ];

@@ -7,3 +7,5 @@ export * from './mann-whitney.ts';
 export * from './regression.ts';
 export * from './paired.ts';
 export * from './multiple.ts';
+export * from './energy-split.ts';
+export * from './change-points.ts';
