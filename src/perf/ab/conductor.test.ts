@@ -18,7 +18,15 @@ afterEach(async () => {
  * A fake side: announces its checkpoints in order; at a paired measure() it answers the
  * conductor's prepare/sample requests with `nsPerCall` (and logs the order of samples).
  */
-async function fakeSide(socket: string, side: Side, script: Checkpoint[], nsPerCall: number, order: string[]): Promise<Array<{ at: string; answer: string }>> {
+async function fakeSide(
+  socket: string,
+  side: Side,
+  script: Checkpoint[],
+  nsPerCall: number | ((sample: number) => number),
+  order: string[],
+): Promise<Array<{ at: string; answer: string }>> {
+  const ns = typeof nsPerCall === 'number' ? () => nsPerCall : nsPerCall;
+  let taken = 0;
   const client = await LockstepClient.connect(socket, side, 'worker');
   const seen: Array<{ at: string; answer: string }> = [];
   for (const c of script) {
@@ -30,7 +38,8 @@ async function fakeSide(socket: string, side: Side, script: Checkpoint[], nsPerC
         const next = await client.next();
         if (next.type === 'stop') break;
         order.push(side);
-        client.send({ type: 'sample', wallNs: nsPerCall * 2, cpuNs: nsPerCall * 2, iterations: 2, clock: 'cpu' });
+        const t = ns(taken++);
+        client.send({ type: 'sample', wallNs: t * 2, cpuNs: t * 2, iterations: 2, clock: 'cpu' });
       }
     }
   }
@@ -47,7 +56,7 @@ const suite: Checkpoint[] = [
 ];
 
 describe('A/B conductor (fake sides over a real unix socket)', () => {
-  it('pairs both sides at a metric, alternating A B, B A, and records log(head/base) per pair', async () => {
+  it('pairs both sides at a metric in blocks A B B A, B A A B, and records log(head/base) per pair', async () => {
     const socket = socketPath();
     conductor = new Conductor({ socketPath: socket, waitTimeoutMs: 60_000, sampleTimeoutMs: 60_000 });
     await conductor.listen();
@@ -63,8 +72,26 @@ describe('A/B conductor (fake sides over a real unix socket)', () => {
     expect(log.stoppedBy).toBe('max-pairs');
     const first = log.first;
     const second = first === 'base' ? 'head' : 'base';
-    expect(order).toEqual([first, second, second, first, first, second, second, first, first, second, second, first]);
+    const [abba, baab] = [[first, second, second, first], [second, first, first, second]];
+    expect(order).toEqual([abba, baab, abba, baab, abba, baab].flat());
     expect(conductor.errors).toEqual([]);
+  });
+
+  it('a burst of load on one sample of a side does not move the pair: each side counts its faster sample', async () => {
+    const socket = socketPath();
+    conductor = new Conductor({ socketPath: socket, waitTimeoutMs: 60_000, sampleTimeoutMs: 60_000 });
+    await conductor.listen();
+    conductor.beginRound();
+    const order: string[] = [];
+    // Every other sample of base and every third of head is slowed 3x by "another process".
+    await Promise.all([
+      fakeSide(socket, 'base', suite, (i) => (i % 2 === 0 ? 3_000 : 1_000), order),
+      fakeSide(socket, 'head', suite, (i) => (i % 3 === 0 ? 3_300 : 1_100), order),
+    ]);
+    await conductor.endRound();
+    const log = conductor.pairs.get('s › m')!;
+    expect(log.logRatios).toHaveLength(6);
+    for (const r of log.logRatios) expect(r).toBeCloseTo(Math.log(1.1), 12);
   });
 
   it('a side whose process ended leaves the other to measure solo', async () => {
