@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import memlabCore from '@memlab/core';
-import { ObjectUnboundGrowthAnalysis } from '@memlab/heap-analysis';
+// Default import: @memlab/heap-analysis is CommonJS, whose named exports plain Node ESM cannot see
+// (vitest's interop can; run-workload.ts runs without it).
+import heapAnalysis from '@memlab/heap-analysis';
 import { getGc } from '../../src/perf/measure/gc.ts';
 
 export interface GrowingObject {
@@ -36,7 +38,7 @@ export function takeHeapSnapshot(dir: string, index: number): string {
 export async function analyseHeapGrowth(snapshotDir: string, workDir: string): Promise<HeapGrowthReport> {
   fs.rmSync(workDir, { recursive: true, force: true });
   const snapshots = fs.readdirSync(snapshotDir).filter((f) => f.endsWith('.heapsnapshot')).sort();
-  const analysis = new ObjectUnboundGrowthAnalysis();
+  const analysis = new heapAnalysis.ObjectUnboundGrowthAnalysis();
   const { analysisOutputFile } = await analysis.analyzeSnapshotsInDirectory(snapshotDir, { workDir });
   const csv = (memlabCore as unknown as { config: { unboundObjectCSV: string } }).config.unboundObjectCSV;
   const growing: GrowingObject[] = fs.existsSync(csv)

@@ -13,9 +13,11 @@ import { register as registerPerf } from './perf.ts';
 import { register as registerPerfCi } from './perf-ci.ts';
 import { register as registerPerfRefresh } from './perf-refresh.ts';
 import { register as registerPerfHistory } from './perf-history.ts';
+import { register as registerPerfProfile } from './perf-profile.ts';
 
 
 export const commandGroups: RegisterCommands[] = [
   registerModels, registerEmbed, registerNli, registerProfile, registerDb,
   registerIngest, registerSearch, registerVerify, registerDemo, registerPerf, registerPerfCi, registerPerfRefresh, registerPerfHistory,
+  registerPerfProfile,
 ];

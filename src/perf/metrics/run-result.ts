@@ -158,11 +158,22 @@ export interface RunResult {
   attachments?: Attachment[];
   /** Profiles captured for this run, relative to its report folder (profiles/<suite>.cpuprofile). */
   profiles?: string[];
+  /** CPU profile diffs of regressed suites (base vs head, same workload): where the time went. */
+  profileDiffs?: ProfileDiffSummary[];
   /** A/B runs: the two revisions, rounds and how they were compared. */
   ab?: AbRunInfo;
   counts: Record<Status, number>;
   /** 0 pass, 1 regression or budget failure, 2 harness error. */
   exitCode: 0 | 1 | 2;
+}
+
+export interface ProfileDiffSummary {
+  suite: string;
+  metric: string;
+  /** profile-diff.md, relative to the run's report folder. */
+  path: string;
+  /** The largest self-time changes, one line each (profile-diff.ts diffHeadlines). */
+  headlines: string[];
 }
 
 export const STATUSES: Status[] = ['REGRESSED', 'BUDGET-FAIL', 'INCONCLUSIVE', 'IMPROVED', 'NEW', 'REMOVED', 'PASS'];
