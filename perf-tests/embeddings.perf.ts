@@ -11,13 +11,14 @@ import type { Variant } from '../src/truthgraph/models/spec.ts';
 import { recommendBatches, renderGrid, type GridCell } from './support/batch-recommendation.ts';
 import { peakRssDuring } from './support/process-memory.ts';
 import { recordFixture, recordPack } from './support/run-context.ts';
+import { EMBED_BATCHES, EMBED_ITEMS, embedMetricName, embedTexts } from './workloads/embeddings-workload.ts';
 
 const cacheDir = defaultCacheDir(process.env);
 const VARIANTS: readonly Variant[] = ['fp32', 'int8'];
-const BATCHES = perf.quick ? [32] : [8, 16, 32, 64, 128];
+const BATCHES = perf.quick ? [32] : [...EMBED_BATCHES];
 const LENGTHS: readonly LengthClass[] = perf.quick ? ['short'] : ['short', 'medium', 'long'];
-/** Texts per timed call: enough for several batches at b128, short enough for ~10 samples in 3 s. */
-const ITEMS: Record<LengthClass, number> = { short: 256, medium: 192, long: 128 };
+/** Texts per timed call (the named workload's: `npx truthgraph perf profile embeddings` runs the same call). */
+const ITEMS = EMBED_ITEMS;
 /** The embedder's default batch size: the targets apply to what users run. */
 const DEFAULT_BATCH = 32;
 
@@ -86,8 +87,8 @@ for (const variant of VARIANTS) {
         for (const length of LENGTHS) {
           it(`throughput on ${length} texts`, async () => {
             const input = texts[length];
-            const name = `embed ${variant} b${batchSize} ${length}`;
-            const result = await measure(name, () => embedder.embed(input), {
+            const name = embedMetricName(variant, batchSize, length);
+            const result = await measure(name, embedTexts(embedder, input), {
               throughput: { items: input.length, unit: 'texts/s' },
               tolerance: TOLERANCE,
               ...TIMING,

@@ -8,26 +8,20 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultCacheDir } from '../src/shared/paths.ts';
 import type { Database } from '../src/truthgraph/db/database.ts';
-import { openEphemeralDatabase } from '../src/truthgraph/db/testing.ts';
-import { loadEmbedder, type Embedder } from '../src/truthgraph/embedding/embedder.ts';
+import type { Embedder } from '../src/truthgraph/embedding/embedder.ts';
 import { measureMemory, perf, record } from '../src/perf/suite/index.ts';
-import { loadNli, type NliModel } from '../src/truthgraph/nli/nli.ts';
-import { loadRealWorldDataset, loadSampleDataset } from '../src/truthgraph/pipeline/datasets.ts';
-import { loadDatasetEvidence } from '../src/truthgraph/pipeline/demo.ts';
-import { createPipeline, type Pipeline } from '../src/truthgraph/pipeline/runtime.ts';
+import type { NliModel } from '../src/truthgraph/nli/nli.ts';
+import type { Pipeline } from '../src/truthgraph/pipeline/runtime.ts';
 import { analyseHeapGrowth, takeHeapSnapshot, type HeapGrowthReport } from './support/heap-growth.ts';
 import { childProcesses, peakRssDuring } from './support/process-memory.ts';
 import { recordDatabase, recordFixture, recordPack } from './support/run-context.ts';
+import { CYCLE_CLAIMS, MEMORY_VARIANT, openMemoryBench, verifyCycle, type MemoryBench } from './workloads/memory-workload.ts';
 
-const cacheDir = defaultCacheDir(process.env);
 /** int8 packs: the throughput configuration (fp32 weights would add ~100 MB and 3x the time). */
-const VARIANT = 'int8';
+const VARIANT = MEMORY_VARIANT;
 /** The seed's 100 concurrent claims (quick: one pipeline batch of 32). */
 const CONCURRENT_CLAIMS = perf.quick ? 32 : 100;
-/** Claims per verify cycle of the leak measurement (the same claims every cycle: a warm cache). */
-const CYCLE_CLAIMS = 8;
 const CYCLES = perf.quick ? 6 : 12;
 const SNAPSHOTS = 3;
 const CYCLES_BETWEEN_SNAPSHOTS = 2;
@@ -36,6 +30,7 @@ const MB = 2 ** 20;
 const FLOOR = { peakMb: 4096, steadyMb: 3584, leakMbPerMin: 10 };
 const TARGET = { peakMb: 1024, leakCiUpperMbPerMin: 1 };
 
+let bench: MemoryBench | undefined;
 let db: Database;
 let embedder: Embedder;
 let nli: NliModel;
@@ -47,23 +42,17 @@ const serverRss = (): { pid: number; rssMb: number; peakMb: number } | undefined
   return server && { pid: server.pid, rssMb: Math.round(server.rssBytes / MB), peakMb: Math.round(server.peakBytes / MB) };
 };
 
-/** 100 distinct claims from the fixture claim files; repeats get a numbered suffix to stay distinct. */
-function claimSet(texts: readonly string[], n: number): string[] {
-  return Array.from({ length: n }, (_, i) => (i < texts.length ? texts[i]! : `${texts[i % texts.length]!} (case ${Math.floor(i / texts.length)})`));
-}
-
 beforeAll(async () => {
-  const [sample, realWorld] = await Promise.all([loadSampleDataset(), loadRealWorldDataset()]);
   ['test_claims.json', 'sample_evidence.json', 'real_world_claims.json', 'real_world_evidence.json'].forEach(recordFixture);
-  [db, embedder, nli] = await Promise.all([openEphemeralDatabase(), loadEmbedder({ cacheDir, variant: VARIANT }), loadNli({ cacheDir, variant: VARIANT })]);
+  // The bench of the named workload (`npx truthgraph perf profile memory` opens the same).
+  bench = await openMemoryBench();
+  ({ db, embedder, nli, pipeline } = bench);
   recordDatabase(db.engine);
   recordPack(embedder.pack);
   recordPack(nli.pack);
-  const ingest = await loadDatasetEvidence(db, embedder, [sample, realWorld]);
-  expect(ingest.failed).toEqual([]);
-  pipeline = createPipeline({ db, embedder, nli });
-  claims = claimSet([...sample.claims, ...realWorld.claims].map((c) => c.text), CONCURRENT_CLAIMS);
-  profile.corpus = { evidence: sample.evidence.length + realWorld.evidence.length, claims: claims.length };
+  expect(bench.failedEvidence).toEqual([]);
+  claims = bench.claims(CONCURRENT_CLAIMS);
+  profile.corpus = { evidence: bench.evidenceCount, claims: claims.length };
 });
 
 afterAll(async () => {
@@ -82,7 +71,7 @@ afterAll(async () => {
       '',
     ].join('\n'),
   );
-  await Promise.allSettled([db?.close(), embedder?.dispose(), nli?.dispose()]);
+  await bench?.close();
 });
 
 describe('memory', () => {
@@ -111,7 +100,7 @@ describe('memory', () => {
 
   it('steady RSS and leak rate over repeated verify cycles', async () => {
     const cycle = claims.slice(0, CYCLE_CLAIMS);
-    const results = await measureMemory('verify cycle', () => pipeline.verifier.verifyClaims(cycle), {
+    const results = await measureMemory('verify cycle', verifyCycle(pipeline, cycle), {
       iterations: CYCLES,
       warmupIterations: 2,
       callsPerIteration: 1,
@@ -144,7 +133,8 @@ describe('memory', () => {
     try {
       const cycle = claims.slice(0, CYCLE_CLAIMS);
       for (let s = 0; s < SNAPSHOTS; s++) {
-        for (let c = 0; c < CYCLES_BETWEEN_SNAPSHOTS; c++) await pipeline.verifier.verifyClaims(cycle);
+        const runCycle = verifyCycle(pipeline, cycle);
+        for (let c = 0; c < CYCLES_BETWEEN_SNAPSHOTS; c++) await runCycle();
         takeHeapSnapshot(path.join(dir, 'snapshots'), s + 1);
       }
       const report: HeapGrowthReport = await analyseHeapGrowth(path.join(dir, 'snapshots'), path.join(dir, 'memlab'));

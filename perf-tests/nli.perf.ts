@@ -11,15 +11,16 @@ import type { Variant } from '../src/truthgraph/models/spec.ts';
 import { loadNli, type NliModel, type NliPair } from '../src/truthgraph/nli/nli.ts';
 import { recommendBatches, renderGrid, type GridCell } from './support/batch-recommendation.ts';
 import { packLabel, recordFixture, recordPack } from './support/run-context.ts';
+import { classifyPairs, NLI_BATCHES, NLI_ITEMS, nliMetricName } from './workloads/nli-workload.ts';
 
 const cacheDir = defaultCacheDir(process.env);
 const VARIANTS: readonly Variant[] = ['fp32', 'int8'];
-const BATCHES = perf.quick ? [16] : [1, 4, 8, 16, 32];
+const BATCHES = perf.quick ? [16] : [...NLI_BATCHES];
 const LENGTHS: readonly LengthClass[] = perf.quick ? ['short'] : ['short', 'medium', 'long'];
 /** The NLI service's default batch size (what the pipeline runs). */
 const DEFAULT_BATCH = 16;
-/** Pairs per timed call: one full batch at b32, several at smaller batches. */
-const ITEMS = 32;
+/** Pairs per timed call (the named workload's: `npx truthgraph perf profile nli` runs the same call). */
+const ITEMS = NLI_ITEMS;
 
 const FLOOR = { min: 2, source: 'seed floor 2.2: > 2 pairs/s' };
 const INT8_TARGET = 150;
@@ -125,8 +126,8 @@ for (const variant of VARIANTS) {
         for (const length of LENGTHS) {
           it(`throughput on ${length} pairs`, async () => {
             const input = pairsByLength[length];
-            const name = `nli ${variant} b${batchSize} ${length}`;
-            const result = await measure(name, () => nli.classify(input), {
+            const name = nliMetricName(variant, batchSize, length);
+            const result = await measure(name, classifyPairs(nli, input), {
               throughput: { items: input.length, unit: 'pairs/s' },
               tolerance: TOLERANCE,
               ...TIMING,

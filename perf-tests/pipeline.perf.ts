@@ -7,33 +7,28 @@
 // Floor (seed): < 60 s per claim. Targets (ours, advisory): p95 < 150 ms per claim; >= 15 claims/s.
 // Pipeline options are the defaults users run (k 10, exact retrieval, batch 32, concurrency 2), with
 // the claim-embedding cache off so repeated samples do the full work.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATASET_DIR, defaultCacheDir } from '../src/shared/paths.ts';
 import type { Database } from '../src/truthgraph/db/database.ts';
-import { openEphemeralDatabase } from '../src/truthgraph/db/testing.ts';
-import { loadEmbedder, type Embedder } from '../src/truthgraph/embedding/embedder.ts';
+import type { Embedder } from '../src/truthgraph/embedding/embedder.ts';
 import { measure, perf, record } from '../src/perf/suite/index.ts';
-import { loadNli, type NliModel } from '../src/truthgraph/nli/nli.ts';
-import { loadEdgeCaseDataset, loadRealWorldDataset, loadSampleDataset, type Dataset } from '../src/truthgraph/pipeline/datasets.ts';
-import { loadDatasetEvidence } from '../src/truthgraph/pipeline/demo.ts';
-import { createPipeline, type Pipeline } from '../src/truthgraph/pipeline/runtime.ts';
+import type { NliModel } from '../src/truthgraph/nli/nli.ts';
+import type { Pipeline } from '../src/truthgraph/pipeline/runtime.ts';
 import type { StageTimings } from '../src/truthgraph/pipeline/types.ts';
 import { mean, quantile } from '../src/perf/stats/descriptive.ts';
 import { markdownTable } from './support/markdown-table.ts';
 import { recordDatabase, recordFixture, recordPack } from './support/run-context.ts';
 import { batchVsNliCeiling, claimVsStagesAlone } from './workloads/pipeline-ceiling.ts';
+import { batchMetricName, openPipelineBench, PIPELINE_BATCHES, PIPELINE_EDGE_SETS, verifyClaimBatch, verifyNextClaim, type PipelineBench } from './workloads/pipeline-workload.ts';
 
 const SUITE = 'pipeline';
 const STAGES = ['embed', 'retrieve', 'nli', 'aggregate', 'store'] as const;
 /** Claims per throughput batch (quick: 16, two samples: a smoke check of the batch path). */
-const BATCH = perf.quick ? 16 : 100;
+const BATCH = perf.quick ? PIPELINE_BATCHES[1] : PIPELINE_BATCHES[0];
 /** Stage timings must add up to the total within this bound (the rest is result assembly). */
 const COVERAGE_BOUND = 0.05;
-const EDGE_SETS = ['adversarial_examples', 'ambiguous_evidence', 'contradictory_evidence', 'insufficient_evidence', 'short_claims', 'special_characters'];
-const cacheDir = defaultCacheDir();
+const EDGE_SETS = PIPELINE_EDGE_SETS;
 
+let bench: PipelineBench | undefined;
 let db: Database;
 let embedder: Embedder;
 let nli: NliModel;
@@ -46,24 +41,11 @@ const perClaim: StageTimings[] = [];
 const round = (x: number, digits = 3): number => Number(x.toPrecision(digits));
 
 beforeAll(async () => {
-  const [database, emb, model, sample, realWorld, ...edges] = await Promise.all([
-    openEphemeralDatabase(),
-    loadEmbedder({ cacheDir, variant: 'int8' }),
-    loadNli({ cacheDir, variant: 'int8' }),
-    loadSampleDataset(),
-    loadRealWorldDataset(),
-    ...EDGE_SETS.map((name) => loadEdgeCaseDataset(name)),
-  ]);
-  [db, embedder, nli] = [database, emb, model];
-  const datasets: Dataset[] = [sample, realWorld, ...edges];
-  const report = await loadDatasetEvidence(db, embedder, datasets);
-  expect(report.failed).toEqual([]);
-  pipeline = createPipeline({ db, embedder, nli }, { cacheSize: 0 });
-  await pipeline.requireEvidence();
-
-  sampleClaims = [...sample.claims, ...realWorld.claims].map((c) => c.text);
-  const { claims: edgeClaims } = JSON.parse(readFileSync(path.join(DATASET_DIR, 'edge_case_claims.json'), 'utf8')) as { claims: Array<{ text: string }> };
-  const unique = [...new Set([...sampleClaims, ...edgeClaims.map((c) => c.text), ...edges.flatMap((d) => d.claims.map((c) => c.text))])];
+  // The bench of the named workloads (`npx truthgraph perf profile pipeline` opens the same).
+  bench = await openPipelineBench();
+  ({ db, embedder, nli, pipeline, sampleClaims } = bench);
+  expect(bench.failedEvidence).toEqual([]);
+  const unique = bench.uniqueClaims;
   expect(unique.length).toBeGreaterThanOrEqual(BATCH);
   batchClaims = unique.slice(0, BATCH);
 
@@ -77,7 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (perClaim.length > 0) writeBottlenecks();
-  await Promise.allSettled([db?.close(), embedder?.dispose(), nli?.dispose()]);
+  await bench?.close();
 });
 
 function writeBottlenecks(): void {
@@ -102,11 +84,11 @@ function writeBottlenecks(): void {
 
 describe('pipeline end to end', () => {
   it('latency per claim with stage breakdown', async () => {
-    let next = 0;
+    const verifyNext = verifyNextClaim(pipeline, sampleClaims);
     const result = await measure(
       'claim latency',
       async () => {
-        const r = await pipeline.verifier.verifyClaim(sampleClaims[next++ % sampleClaims.length]!);
+        const r = await verifyNext();
         perClaim.push(r.timings);
       },
       {
@@ -173,11 +155,11 @@ describe('pipeline end to end', () => {
     // of a batch come from the same runs.
     const batchRoundTrips: number[] = [];
     const verifyBatch = async (): Promise<void> => {
-      const { stats } = await db.measure('verify batch', () => pipeline.verifier.verifyClaims(batchClaims));
+      const { stats } = await db.measure('verify batch', verifyClaimBatch(pipeline, batchClaims));
       batchRoundTrips.push(stats.roundTrips);
     };
     const r = await batchVsNliCeiling(pipeline, batchClaims, perf.quick ? 2 : 4, verifyBatch);
-    const result = record(`batch throughput (${BATCH} claims)`, r.pipelineMs.map((ms) => (BATCH * 1000) / ms), {
+    const result = record(batchMetricName(BATCH), r.pipelineMs.map((ms) => (BATCH * 1000) / ms), {
       unit: 'claims/s',
       direction: 'higher',
       kind: 'timing',

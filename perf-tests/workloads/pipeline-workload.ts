@@ -63,7 +63,7 @@ export function verifyNextClaim(pipeline: Pipeline, claims: readonly string[]): 
 }
 
 /** The timed call of `batch throughput (N claims)`. */
-export function verifyBatch(pipeline: Pipeline, claims: readonly string[]): () => Promise<VerificationResult[]> {
+export function verifyClaimBatch(pipeline: Pipeline, claims: readonly string[]): () => Promise<VerificationResult[]> {
   return () => pipeline.verifier.verifyClaims(claims);
 }
 
@@ -76,7 +76,7 @@ export function pipelineWorkloads(): NamedWorkload[] {
     description: `verifyClaims on ${n} distinct fixture claims (int8 packs, k 10, claim cache off)`,
     async open() {
       const bench = await openPipelineBench();
-      return { iteration: verifyBatch(bench.pipeline, bench.uniqueClaims.slice(0, n)), itemsPerIteration: n, unit: 'claims', close: bench.close };
+      return { iteration: verifyClaimBatch(bench.pipeline, bench.uniqueClaims.slice(0, n)), itemsPerIteration: n, unit: 'claims', close: bench.close };
     },
   });
   return [

@@ -97,6 +97,8 @@ function isWasm(frame: CallFrame): boolean {
   return frame.url.startsWith('wasm://') || frame.functionName.startsWith('wasm-function') || frame.functionName.startsWith('$');
 }
 
+const isRuntime = (frame: CallFrame): boolean => frame.url.startsWith('node:') || (frame.url === '' && !frame.functionName.startsWith('('));
+
 function relativeFile(url: string, root: string | undefined): string {
   let file = url.startsWith('file://') ? decodeURIComponent(url.slice('file://'.length)) : url;
   if (root) {
@@ -157,10 +159,16 @@ export function sideTimes(side: ProfileSide): SideTimes {
     const own = leafFrame ? frameKey(leafFrame, side.root) : frameKey({ functionName: '(program)', url: '', lineNumber: -1 });
     // A sample inside onnxruntime's binding or PGlite counts as that bucket's self time wherever
     // in their code it landed; the frames calling into them keep their total time.
-    // A native leaf (url '') called from onnxruntime's binding or PGlite is theirs too.
+    // A leaf in the runtime (a builtin such as performance.now, url '', or Node's own node:
+    // modules) counts as the self time of its nearest caller in the project or its dependencies
+    // (the bucket's when that caller is onnxruntime's binding or PGlite): "the function got slower"
+    // includes the runtime calls it makes. With no such caller: the node: function, or the native bucket.
     const leafBucket = leafFrame && !own.bucket ? bucketOf(leafFrame) : undefined;
-    const caller = leafBucket?.key === BUCKETS.native ? frames.map((f) => bucketOf(f)).find((b) => b && b.key !== BUCKETS.native) : undefined;
-    const leaf = own.bucket ? own : (caller ?? leafBucket ?? own);
+    let leaf = own.bucket ? own : (leafBucket ?? own);
+    if (leafFrame && !own.bucket && (leafBucket?.key === BUCKETS.native || isRuntime(leafFrame))) {
+      const caller = frames.find((f) => !isRuntime(f) && bucketOf(f)?.key !== BUCKETS.native);
+      if (caller) leaf = bucketOf(caller) ?? frameKey(caller, side.root);
+    }
     const seen = new Map<string, FunctionKey>();
     for (const f of frames) {
       const k = frameKey(f, side.root);
