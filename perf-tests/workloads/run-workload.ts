@@ -59,12 +59,21 @@ async function main(): Promise<void> {
       'min-iterations': { type: 'string', default: '3' },
       mode: { type: 'string', default: 'run' },
       out: { type: 'string' },
+      // A metric without a workload of its own (e.g. a stage breakdown): run the suite's default.
+      'metric-or-default': { type: 'boolean', default: false },
     },
   });
   if (!values.suite || !values.out) throw new Error('usage: run-workload.ts --suite <suite> [--metric <name>] --out <dir> [--duration s] [--mode run|heap|memlab]');
   const out = path.resolve(values.out);
   fs.mkdirSync(out, { recursive: true });
-  const named = findWorkload(values.suite, values.metric);
+  let named;
+  try {
+    named = findWorkload(values.suite, values.metric);
+  } catch (error) {
+    if (!values['metric-or-default'] || values.metric === undefined) throw error;
+    named = findWorkload(values.suite);
+    process.stderr.write(`no workload for metric "${values.metric}": running the suite's default, "${named.metric}"\n`);
+  }
   const seconds = Number(values.duration);
   const minIterations = Number(values['min-iterations']);
   const mode = values.mode!;

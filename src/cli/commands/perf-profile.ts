@@ -11,14 +11,11 @@ import { UserError } from '../../shared/errors.ts';
 import { PROJECT_ROOT } from '../../shared/paths.ts';
 import { collectContext } from '../../perf/context/run-context.ts';
 import { newRunId } from '../../perf/report/writer.ts';
-import { isProfileTool, mainArtefact, PROFILE_TOOLS, runTool, TOOL_NOTES, type ProfileTool } from '../../perf/profile/profile-tools.ts';
+import { isProfileTool, mainArtefact, PROFILE_TOOLS, runTool, TOOL_NOTES, WORKLOAD_ENTRY, type ProfileTool } from '../../perf/profile/profile-tools.ts';
 import { attachProfilesToRun, writeProfileIndex } from '../../perf/profile/profile-index.ts';
 import { writeProfileDiff } from '../../perf/profile/profile-files.ts';
 import { findWorkload } from '../../../perf-tests/workloads/workload-registry.ts';
 import { perfCommand } from './perf-ci.ts';
-
-/** The workload entry script, relative to the project root. */
-export const WORKLOAD_ENTRY = 'perf-tests/workloads/run-workload.ts';
 
 export interface ProfileFlags {
   metric?: string;

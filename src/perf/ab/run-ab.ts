@@ -162,6 +162,19 @@ export async function runAb(options: HarnessOptions, io: CliIo): Promise<number>
       durationMs: finishedAt.getTime() - startedAt.getTime(),
     },
   });
+  if (run.exitCode === 1 && options.profileRegressions) {
+    // Which functions got slower: each regressed suite's workload profiled on both sides, diffed.
+    const { profileRegressions } = await import('./profile-regressions.ts');
+    const durationSeconds = Number(io.env.TRUTHGRAPH_PROFILE_SECONDS ?? 10) || 10;
+    const { diffs, notes } = await profileRegressions({ run, roots, runDir, durationSeconds, log, env: io.env });
+    if (diffs.length > 0) run.profileDiffs = diffs;
+    if (notes.length > 0) run.notes = [...(run.notes ?? []), ...notes];
+    if (diffs.length > 0) {
+      const { writeProfileIndex } = await import('../profile/profile-index.ts');
+      writeProfileIndex(runDir);
+      run.profiles = [...(run.profiles ?? []), 'profiles/index.md', ...diffs.map((d) => d.path.replace(/\.md$/, '.html'))];
+    }
+  }
   const written = writeReports(run, options.reportsDir);
   if (options.print) {
     log('\n' + renderTerminal(run));

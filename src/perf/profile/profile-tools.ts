@@ -8,6 +8,9 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { SourceMap, type SourceMapPayload } from 'node:module';
 
+/** The named-workload entry script, relative to a checkout's root (spawned by path, never imported). */
+export const WORKLOAD_ENTRY = 'perf-tests/workloads/run-workload.ts';
+
 export const PROFILE_TOOLS = ['cpu', '0x', 'clinic-doctor', 'clinic-flame', 'clinic-bubbleprof', 'heap', 'memlab'] as const;
 export type ProfileTool = (typeof PROFILE_TOOLS)[number];
 
@@ -34,6 +37,8 @@ export interface ToolRun {
   tool: ProfileTool;
   durationSeconds: number;
   minIterations?: number;
+  /** When the metric has no workload of its own, run the suite's default one (A/B: any regressed metric). */
+  metricOrDefault?: boolean;
   /** The artefact folder (created). */
   dir: string;
 }
@@ -54,6 +59,7 @@ export function toolCommand(run: ToolRun): ToolCommand {
     '--min-iterations', String(run.minIterations ?? 3),
     '--mode', run.tool === 'heap' ? 'heap' : run.tool === 'memlab' ? 'memlab' : 'run',
     '--out', run.dir,
+    ...(run.metricOrDefault ? ['--metric-or-default'] : []),
   ];
   const env = { NO_INSIGHT: '1', PUPPETEER_SKIP_DOWNLOAD: '1' };
   const bin = (p: string): string => path.join(run.root, 'node_modules', p);

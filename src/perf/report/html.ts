@@ -166,6 +166,7 @@ ${targetsTable(metrics)}
 ${attachmentsHtml(run)}
 <h2>Distributions: baseline vs current</h2>
 ${sections}
+${run.profileDiffs?.length ? `<h2>Where the time went (CPU profile diff)</h2>${run.profileDiffs.map((d) => `<h3>${esc(d.suite)}: <code>${esc(d.metric)}</code> (<a href="${esc(d.path.replace(/\.md$/, '.html'))}">diff</a>)</h3><ul>${d.headlines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`).join('')}` : ''}
 ${run.profiles?.length ? `<h2>Profiles</h2><ul>${run.profiles.map((p) => `<li><a href="${esc(p)}">${esc(p)}</a></li>`).join('')}</ul><p>.cpuprofile: Chrome DevTools (Performance, load profile) or speedscope; .heapsnapshot: DevTools Memory or memlab.</p>` : ''}
 <h2>Run context</h2>
 ${contextList(run)}

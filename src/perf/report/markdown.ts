@@ -60,6 +60,7 @@ export function renderSummaryMarkdown(run: RunResult): string {
   if (changed.length > 0) out.push('### Changes', '', ...HEADER, ...changed.map((m) => row(m, refs.get(m) ?? [], ab)), '');
   else out.push('No metric changed beyond its tolerance.', '');
   if (notes.length > 0) out.push(...notes.map((n, i) => `[${i + 1}] ${n}  `), '');
+  out.push(...profileDiffMarkdown(run));
   const targets = targetRows(metrics);
   if (targets.length > 0) {
     const met = targets.filter((t) => t.status === 'MET').length;
@@ -110,4 +111,15 @@ export function renderSummaryMarkdown(run: RunResult): string {
   );
   if (metrics.some((m) => m.kind === 'instructions')) out.push(INSTRUCTION_NOTE, '');
   return out.join('\n');
+}
+
+/** Where the time went in each regressed suite: the top lines of its CPU profile diff (base vs head). */
+function profileDiffMarkdown(run: RunResult): string[] {
+  const diffs = run.profileDiffs ?? [];
+  if (diffs.length === 0) return [];
+  return [
+    '### Where the time went (CPU profile diff, base vs head, same workload)',
+    '',
+    ...diffs.flatMap((d) => [`**${d.suite}** (\`${d.metric}\`, [${d.path}](${d.path})):`, '', ...(d.headlines.length ? d.headlines.map((l) => `- ${l}`) : ['- no function changed']), '']),
+  ];
 }
