@@ -81,8 +81,8 @@ async function main(): Promise<void> {
   const w = await named.open();
   const files: string[] = [];
   let iterations = 0;
-  let windowStartUs = 0;
-  let windowEndUs = 0;
+  let windowStartUs: number;
+  let windowEndUs: number;
   try {
     await w.iteration(); // warm-up: JIT, ORT arenas, connection pool
     if (mode === 'heap') {

@@ -56,7 +56,8 @@ export function planProfile(suite: string, flags: ProfileFlags, cwd: string, now
   const valid = tools as ProfileTool[];
   if (flags.out) {
     const out = path.resolve(cwd, flags.out);
-    return { suite, metric: workload.metric, tools: valid, durationSeconds, minIterations, dirs: Object.fromEntries(valid.map((t) => [t, valid.length === 1 ? out : path.join(out, t)])) };
+    const dirs = Object.fromEntries(valid.map((t) => [t, valid.length === 1 ? out : path.join(out, t)]));
+    return { suite, metric: workload.metric, tools: valid, durationSeconds, minIterations, dirs };
   }
   const reportsDir = path.resolve(cwd, flags.reportsDir);
   let runId = flags.run;
@@ -78,7 +79,8 @@ export async function runProfilePlan(plan: ProfilePlan, ctx: Pick<CommandContext
   for (const tool of plan.tools) {
     const dir = plan.dirs[tool]!;
     ctx.io.stderr(`profiling ${plan.suite} / ${plan.metric} with ${tool} (${plan.durationSeconds} s of iterations) -> ${path.relative(ctx.io.cwd, dir) || dir}\n`);
-    const run = { root, entry: WORKLOAD_ENTRY, suite: plan.suite, metric: plan.metric, tool, durationSeconds: plan.durationSeconds, minIterations: plan.minIterations, dir };
+    const { suite, metric, durationSeconds, minIterations } = plan;
+    const run = { root, entry: WORKLOAD_ENTRY, suite, metric, tool, durationSeconds, minIterations, dir };
     const { code, command } = await runTool(run, (text) => ctx.io.stderr(text), ctx.io.env);
     fs.writeFileSync(path.join(dir, 'command.txt'), `${Object.entries(command.env).map(([k, v]) => `${k}=${v}`).join(' ')} ${[command.command, ...command.args].map(quote).join(' ')}\n`);
     const main = mainArtefact(tool, dir);

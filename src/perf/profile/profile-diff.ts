@@ -213,7 +213,12 @@ export function diffProfiles(base: ProfileSide, head: ProfileSide): ProfileDiff 
     baseTotalMs: ms(b.total, fn.key),
     headTotalMs: ms(h.total, fn.key),
   }));
-  const meta = (s: SideTimes, label: string | undefined, fallback: string) => ({ label: label ?? fallback, iterations: s.iterations, samples: s.samples, wallMs: s.wallUs / 1000 });
+  const meta = (s: SideTimes, label: string | undefined, fallback: string) => ({
+    label: label ?? fallback,
+    iterations: s.iterations,
+    samples: s.samples,
+    wallMs: s.wallUs / 1000,
+  });
   return { base: meta(b, base.label, 'base'), head: meta(h, head.label, 'head'), rows };
 }
 
