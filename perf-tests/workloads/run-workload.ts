@@ -98,15 +98,16 @@ async function main(): Promise<void> {
       files.push('workload.heapprofile');
       files.push(path.basename(v8.writeHeapSnapshot(path.join(out, 'after-iterations.heapsnapshot'))));
     } else if (mode === 'memlab') {
-      // Snapshots after the warm-up and after each third of the cycles: memlab looks for objects
-      // whose retained size grows from one to the next.
+      // Snapshots after the warm-up and after each half of the cycles (three, as the memory suite
+      // takes; memlab's analysis is the slow part): memlab looks for objects whose retained size
+      // grows from one to the next.
       const { analyseHeapGrowth, takeHeapSnapshot } = await import('../support/heap-growth.ts'); // memlab loads slowly: only here
       const snapshots = path.join(out, 'snapshots');
       takeHeapSnapshot(snapshots, 1);
-      const perPhase = Math.max(1, Math.ceil(minIterations / 3));
+      const perPhase = Math.max(1, Math.ceil(minIterations / 2));
       windowStartUs = nowUs();
-      for (let s = 2; s <= 4; s++) {
-        iterations += await iterate(w, seconds / 3, perPhase);
+      for (let s = 2; s <= 3; s++) {
+        iterations += await iterate(w, seconds / 2, perPhase);
         takeHeapSnapshot(snapshots, s);
       }
       windowEndUs = nowUs();
