@@ -13,7 +13,7 @@ import type { Embedder } from '../src/truthgraph/embedding/embedder.ts';
 import { measureMemory, perf, record } from '../src/perf/suite/index.ts';
 import type { NliModel } from '../src/truthgraph/nli/nli.ts';
 import type { Pipeline } from '../src/truthgraph/pipeline/runtime.ts';
-import { analyseHeapGrowth, takeHeapSnapshot, type HeapGrowthReport } from './support/heap-growth.ts';
+import { analyseHeapGrowth, leakVerdict, retainerTraces, takeHeapSnapshot, type HeapGrowthReport } from './support/heap-growth.ts';
 import { childProcesses, peakRssDuring } from './support/process-memory.ts';
 import { recordDatabase, recordFixture, recordPack } from './support/run-context.ts';
 import { CYCLE_CLAIMS, MEMORY_VARIANT, openMemoryBench, verifyCycle, type MemoryBench } from './workloads/memory-workload.ts';
@@ -139,7 +139,11 @@ describe('memory', () => {
       }
       const report: HeapGrowthReport = await analyseHeapGrowth(path.join(dir, 'snapshots'), path.join(dir, 'memlab'));
       const grownBytes = report.monotonic.reduce((s, o) => s + (o.history.at(-1)! - o.history[0]!), 0);
+      // The top 3 growing objects with their retainer paths: a leak verdict names what holds it.
+      const traces = await retainerTraces(path.join(dir, 'snapshots'), report, 3);
       profile.memlab = {
+        verdict: leakVerdict(report, traces),
+        retainerTraces: traces,
         snapshots: report.snapshots.length,
         cyclesBetweenSnapshots: CYCLES_BETWEEN_SNAPSHOTS,
         growingObjects: report.growing.slice(0, 10),

@@ -53,3 +53,52 @@ export async function analyseHeapGrowth(snapshotDir: string, workDir: string): P
   const monotonic = growing.filter((o) => o.history.every((v, i) => i === 0 || v >= o.history[i - 1]!) && o.history.at(-1)! > o.history[0]!);
   return { snapshots, growing, monotonic, analysisOutputFile };
 }
+
+export interface RetainerTrace {
+  name: string;
+  id: string;
+  /** Retained size (bytes) in each snapshot. */
+  history: number[];
+  /** Shortest path from the GC roots to the object in the last snapshot, e.g. "(GC roots) --7--> ... --embedder--> OnnxEmbedder". */
+  path: string;
+}
+
+const growth = (o: GrowingObject): number => o.history.at(-1)! - o.history[0]!;
+
+/** Growth (bytes, first to last snapshot) from which a steady growth is called a possible leak. */
+export const LEAK_GROWTH_BYTES = 64 * 1024;
+
+/**
+ * Retainer traces of the `n` objects that grew most (those that grew in every snapshot first):
+ * memlab loads the last snapshot with its shortest paths from the GC roots (seconds per 40 MB).
+ */
+export async function retainerTraces(snapshotDir: string, report: HeapGrowthReport, n = 3): Promise<RetainerTrace[]> {
+  const byGrowth = (xs: GrowingObject[]) => [...xs].sort((a, b) => growth(b) - growth(a));
+  const picked = [...byGrowth(report.monotonic), ...byGrowth(report.growing.filter((o) => !report.monotonic.includes(o)))].slice(0, n);
+  const last = report.snapshots.at(-1);
+  if (picked.length === 0 || !last) return [];
+  const heap = await heapAnalysis.getFullHeapFromFile(path.join(snapshotDir, last));
+  return picked.map((o) => {
+    const node = heap.getNodeById(Number(o.id));
+    const hops: string[] = [];
+    for (let at = node, guard = 0; at?.pathEdge && guard < 30; guard++) {
+      const edge = at.pathEdge;
+      hops.unshift(`${edge.fromNode.name} --${edge.name_or_index}--> `);
+      at = edge.fromNode;
+    }
+    return { name: o.name, id: o.id, history: o.history, path: node ? `${hops.join('')}${node.name}` : '(not in the last snapshot)' };
+  });
+}
+
+/**
+ * One sentence naming the object that grew most in every snapshot and its retainer path: a
+ * possible leak when it grew by LEAK_GROWTH_BYTES or more, else the largest steady growth.
+ */
+export function leakVerdict(report: HeapGrowthReport, traces: readonly RetainerTrace[]): string {
+  const kb = (b: number): string => `${(b / 1024).toFixed(1)} KB`;
+  const steady = traces.find((t) => report.monotonic.some((m) => m.id === t.id));
+  if (!steady) return `no leak: no object grew in every one of the ${report.snapshots.length} snapshots`;
+  const grew = steady.history.at(-1)! - steady.history[0]!;
+  const what = `\`${steady.name}\` @${steady.id} grew in every snapshot (${kb(steady.history[0]!)} -> ${kb(steady.history.at(-1)!)}), retained via ${steady.path}`;
+  return grew >= LEAK_GROWTH_BYTES ? `possible leak: ${what}` : `no leak above ${kb(LEAK_GROWTH_BYTES)}: the largest steady growth is ${what}`;
+}

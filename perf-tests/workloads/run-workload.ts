@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { formatError } from '../../src/shared/errors.ts';
 import { PROJECT_ROOT } from '../../src/shared/paths.ts';
-import type { HeapGrowthReport } from '../support/heap-growth.ts';
+import type { HeapGrowthReport, RetainerTrace } from '../support/heap-growth.ts';
 import { findWorkload } from './workload-registry.ts';
 import type { OpenWorkload } from './named-workload.ts';
 
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
       // Snapshots after the warm-up and after each half of the cycles (three, as the memory suite
       // takes; memlab's analysis is the slow part): memlab looks for objects whose retained size
       // grows from one to the next.
-      const { analyseHeapGrowth, takeHeapSnapshot } = await import('../support/heap-growth.ts'); // memlab loads slowly: only here
+      const { analyseHeapGrowth, leakVerdict, retainerTraces, takeHeapSnapshot } = await import('../support/heap-growth.ts'); // memlab loads slowly: only here
       const snapshots = path.join(out, 'snapshots');
       takeHeapSnapshot(snapshots, 1);
       const perPhase = Math.max(1, Math.ceil(minIterations / 2));
@@ -112,8 +112,10 @@ async function main(): Promise<void> {
       }
       windowEndUs = nowUs();
       const report = await analyseHeapGrowth(snapshots, path.join(out, 'memlab-work'));
-      fs.writeFileSync(path.join(out, 'memlab-growth.json'), JSON.stringify(report, null, 2) + '\n');
-      fs.writeFileSync(path.join(out, 'memlab-growth.md'), renderGrowth(report, iterations));
+      const traces = await retainerTraces(snapshots, report, 3);
+      const verdict = leakVerdict(report, traces);
+      fs.writeFileSync(path.join(out, 'memlab-growth.json'), JSON.stringify({ ...report, verdict, retainerTraces: traces }, null, 2) + '\n');
+      fs.writeFileSync(path.join(out, 'memlab-growth.md'), renderGrowth(report, iterations, verdict, traces));
       files.push('memlab-growth.json', 'memlab-growth.md', ...report.snapshots.map((s) => `snapshots/${s}`));
     } else {
       windowStartUs = nowUs();
@@ -162,14 +164,19 @@ function loadedSourceMaps(): Record<string, unknown> {
   return maps;
 }
 
-function renderGrowth(report: HeapGrowthReport, iterations: number): string {
+function renderGrowth(report: HeapGrowthReport, iterations: number, verdict: string, traces: readonly RetainerTrace[]): string {
   const kb = (b: number): string => (b / 1024).toFixed(1);
   return [
     `# memlab: objects growing across ${report.snapshots.length} heap snapshots (${iterations} cycles)`,
     '',
+    `**Verdict:** ${verdict}`,
+    '',
     report.growing.length === 0 ? 'No object grew above memlab\'s threshold.' : '| object | type | retained KB per snapshot | grew every time |',
     ...(report.growing.length === 0 ? [] : ['|---|---|---|---|']),
     ...report.growing.slice(0, 20).map((o) => `| \`${o.name}\` @${o.id} | ${o.type} | ${o.history.map(kb).join(' -> ')} | ${report.monotonic.includes(o) ? 'yes' : 'no'} |`),
+    '',
+    ...(traces.length > 0 ? ['## Retainer traces (shortest path from the GC roots, last snapshot)', ''] : []),
+    ...traces.flatMap((t) => [`- \`${t.name}\` @${t.id} (${t.history.map(kb).join(' -> ')} KB):`, `  \`${t.path}\``]),
     '',
   ].join('\n');
 }
