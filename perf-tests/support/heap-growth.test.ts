@@ -14,7 +14,7 @@ describe('leakVerdict', () => {
     const cache = o('Map', '42', [10_000, 60_000, 120_000]);
     const r = report([cache, o('Object', '7', [50_000, 40_000, 45_000])]);
     const v = leakVerdict(r, [{ name: 'Map', id: '42', history: cache.history, path: '(GC roots) --1--> Verifier --cache--> Map' }]);
-    expect(v).toBe('possible leak: `Map` @42 grew in every snapshot (9.8 KB -> 117.2 KB), retained via (GC roots) --1--> Verifier --cache--> Map');
+    expect(v).toBe('possible leak: `Map` @42, which grew in every snapshot (9.8 KB -> 117.2 KB), retained via (GC roots) --1--> Verifier --cache--> Map');
   });
 
   it('names the largest steady growth below the threshold, and says when nothing grew steadily', () => {

@@ -83,7 +83,7 @@ export async function retainerTraces(snapshotDir: string, report: HeapGrowthRepo
     const hops: string[] = [];
     for (let at = node, guard = 0; at?.pathEdge && guard < 30; guard++) {
       const edge = at.pathEdge;
-      hops.unshift(`${edge.fromNode.name} --${edge.name_or_index}--> `);
+      hops.unshift(`${edge.fromNode.name || '(root)'} --${edge.name_or_index}--> `);
       at = edge.fromNode;
     }
     return { name: o.name, id: o.id, history: o.history, path: node ? `${hops.join('')}${node.name}` : '(not in the last snapshot)' };
@@ -99,6 +99,6 @@ export function leakVerdict(report: HeapGrowthReport, traces: readonly RetainerT
   const steady = traces.find((t) => report.monotonic.some((m) => m.id === t.id));
   if (!steady) return `no leak: no object grew in every one of the ${report.snapshots.length} snapshots`;
   const grew = steady.history.at(-1)! - steady.history[0]!;
-  const what = `\`${steady.name}\` @${steady.id} grew in every snapshot (${kb(steady.history[0]!)} -> ${kb(steady.history.at(-1)!)}), retained via ${steady.path}`;
+  const what = `\`${steady.name}\` @${steady.id}, which grew in every snapshot (${kb(steady.history[0]!)} -> ${kb(steady.history.at(-1)!)}), retained via ${steady.path}`;
   return grew >= LEAK_GROWTH_BYTES ? `possible leak: ${what}` : `no leak above ${kb(LEAK_GROWTH_BYTES)}: the largest steady growth is ${what}`;
 }
