@@ -36,6 +36,13 @@ describe('perf profile arguments', () => {
     expect(metric.code).toBe(2);
     expect(metric.err).toContain('"nli int8 b16 short"');
     expect((await cli('perf', 'profile', 'nli', '--duration', '0')).err).toContain('--duration must be a positive number');
+    // A folder with someone's files in it is never wiped for a profile.
+    fs.mkdirSync(path.join(tmp, 'mine'));
+    fs.writeFileSync(path.join(tmp, 'mine', 'notes.txt'), 'keep');
+    const out = await cli('perf', 'profile', 'embeddings', '--out', 'mine');
+    expect(out.code).toBe(2);
+    expect(out.err).toContain('is not empty and holds no earlier profile');
+    expect(fs.readFileSync(path.join(tmp, 'mine', 'notes.txt'), 'utf8')).toBe('keep');
   });
 
   it('plans one folder per tool under reports/<run-id>/profiles/<suite>/', () => {

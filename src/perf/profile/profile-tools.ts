@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { SourceMap, type SourceMapPayload } from 'node:module';
+import { UserError } from '../../shared/errors.ts';
 
 /** The named-workload entry script, relative to a checkout's root (spawned by path, never imported). */
 export const WORKLOAD_ENTRY = 'perf-tests/workloads/run-workload.ts';
@@ -160,10 +161,23 @@ export function mapToSources<P extends MappableProfile>(profile: P, payloads: Re
   return profile;
 }
 
+/**
+ * An empty folder for a tool run: a previous profile there (it has tool.log) is replaced; any other
+ * folder with files in it is refused, so that `--out .` can never wipe a user's files.
+ */
+export function clearProfileDir(dir: string): void {
+  if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) {
+    if (!fs.existsSync(path.join(dir, 'tool.log'))) {
+      throw new UserError(`${dir} is not empty and holds no earlier profile (no tool.log): not writing a profile into it`, { fix: 'pass an empty or new folder to --out' });
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  fs.mkdirSync(dir, { recursive: true });
+}
+
 /** Runs the tool; resolves with its exit code. Output goes to `log` (and the tool's own log file). */
 export function runTool(run: ToolRun, log: (text: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; command: ToolCommand }> {
-  fs.rmSync(run.dir, { recursive: true, force: true });
-  fs.mkdirSync(run.dir, { recursive: true });
+  clearProfileDir(run.dir);
   const command = toolCommand(run);
   const logFile = fs.createWriteStream(path.join(run.dir, 'tool.log'));
   return new Promise((resolve, reject) => {
