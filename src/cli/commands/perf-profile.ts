@@ -73,27 +73,43 @@ export function planProfile(suite: string, flags: ProfileFlags, cwd: string, now
 
 const quote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
 
-/** Runs every planned tool; returns the main artefact of each (throws when one is missing or empty). */
+/**
+ * Runs every planned tool; returns the main artefact of each. A tool that fails is tried once more
+ * (under clinic-bubbleprof's async_hooks instrumentation the profiled process was seen to die by
+ * SIGSEGV once in several runs, at random), and a tool that fails twice does not stop the others:
+ * their artefacts and the index are written, then the failures are reported together (throws).
+ */
 export async function runProfilePlan(plan: ProfilePlan, ctx: Pick<CommandContext, 'io'>, root = PROJECT_ROOT): Promise<Record<string, string>> {
   const artefacts: Record<string, string> = {};
+  const failures: string[] = [];
   for (const tool of plan.tools) {
     const dir = plan.dirs[tool]!;
-    ctx.io.stderr(`profiling ${plan.suite} / ${plan.metric} with ${tool} (${plan.durationSeconds} s of iterations) -> ${path.relative(ctx.io.cwd, dir) || dir}\n`);
     const { suite, metric, durationSeconds, minIterations } = plan;
     const run = { root, entry: WORKLOAD_ENTRY, suite, metric, tool, durationSeconds, minIterations, dir };
-    const { code, command } = await runTool(run, (text) => ctx.io.stderr(text), ctx.io.env);
-    fs.writeFileSync(path.join(dir, 'command.txt'), `${Object.entries(command.env).map(([k, v]) => `${k}=${v}`).join(' ')} ${[command.command, ...command.args].map(quote).join(' ')}\n`);
-    const main = mainArtefact(tool, dir);
-    if (code !== 0 || !main) {
-      throw new UserError(`${tool} on ${plan.suite} / ${plan.metric} ${code !== 0 ? `exited with code ${code}` : 'left no artefact'} (log: ${path.join(dir, 'tool.log')})`, {
-        fix: 'read the log; with a missing model pack, run `npx truthgraph models build` (or any perf suite once) first',
-      });
+    let failure: string | undefined;
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const again = attempt > 1 ? ` (attempt ${attempt}: ${failure})` : '';
+      ctx.io.stderr(`profiling ${plan.suite} / ${plan.metric} with ${tool} (${plan.durationSeconds} s of iterations)${again} -> ${path.relative(ctx.io.cwd, dir) || dir}\n`);
+      const { code, command } = await runTool(run, (text) => ctx.io.stderr(text), ctx.io.env);
+      fs.writeFileSync(path.join(dir, 'command.txt'), `${Object.entries(command.env).map(([k, v]) => `${k}=${v}`).join(' ')} ${[command.command, ...command.args].map(quote).join(' ')}\n`);
+      const main = mainArtefact(tool, dir);
+      if (code === 0 && main) {
+        artefacts[tool] = path.join(dir, main);
+        failure = undefined;
+        break;
+      }
+      failure = `${tool} ${code !== 0 ? `exited with code ${code}` : 'left no artefact'} (log: ${path.join(dir, 'tool.log')})`;
     }
-    artefacts[tool] = path.join(dir, main);
+    if (failure) failures.push(failure);
   }
-  if (plan.runDir) {
+  if (plan.runDir && Object.keys(artefacts).length > 0) {
     writeProfileIndex(plan.runDir);
     attachProfilesToRun(plan.runDir);
+  }
+  if (failures.length > 0) {
+    throw new UserError(`profiling ${plan.suite} / ${plan.metric} failed twice with: ${failures.join('; ')}`, {
+      fix: 'read the log; with a missing model pack, run `npx truthgraph models build` (or any perf suite once) first',
+    });
   }
   return artefacts;
 }
