@@ -45,14 +45,9 @@ export function seriesKey(p: Pick<HistoryPoint, 'envClass' | 'profile' | 'suite'
   return `${p.envClass} ${p.profile} ${p.suite} › ${p.metric}`;
 }
 
-export interface Series {
+/** One metric's points in one environment class and profile (the identity fields are its points'). */
+export interface Series extends Pick<HistoryPoint, 'envClass' | 'profile' | 'suite' | 'metric' | 'unit' | 'direction'> {
   key: string;
-  envClass: string;
-  profile: string;
-  suite: string;
-  metric: string;
-  unit: string;
-  direction: 'lower' | 'higher';
   points: HistoryPoint[];
 }
 
