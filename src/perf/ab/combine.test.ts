@@ -163,6 +163,18 @@ describe('A/B combination of rounds', () => {
     expect(machine.decision.warnings.join(' ')).toMatch(/base misses this budget too/);
   });
 
+  it('a timing budget head misses while base meets it binds only when the pairs show head worse', () => {
+    const extra: Partial<MetricResult> = { unit: 'texts/s', direction: 'higher', budget: { min: 500 } };
+    // Paired time ratios (head / base): 1.0 is the same speed, 1.3 a 30% slower head.
+    const side = (rounds: RoundSides[], perSide: { base: number; head: number }): RoundSides[] =>
+      rounds.map((r) => ({ ...r, base: run([metric('throughput', [perSide.base], extra)]), head: run([metric('throughput', [perSide.head], extra)]) }));
+    const noisy = judged(side(lockstepRounds('throughput', 1.0, { sd: 0.3, roundSd: 0.1, extra }), { base: 520, head: 480 }));
+    expect(noisy.decision).toMatchObject({ status: 'BUDGET-FAIL', advisory: true });
+    expect(noisy.decision.warnings.join(' ')).toMatch(/does not show it worse than base/);
+    const slower = judged(side(lockstepRounds('throughput', 1.3, { extra }), { base: 560, head: 430 }));
+    expect(slower.decision).toMatchObject({ status: 'BUDGET-FAIL', advisory: false });
+  });
+
   it('a change beyond the tolerance that is not significant across the run becomes INCONCLUSIVE', () => {
     // a 12% change measured in 3 rounds among 60 unchanged metrics: significant alone, not across the run
     const rounds = lockstepRounds('edge', 1.12, { sd: 0.05, roundSd: 0.01 });
