@@ -111,6 +111,22 @@ describe('A/B combination of rounds', () => {
     expect(worse.decision.status).toBe('REGRESSED');
   });
 
+  it('an instruction count whose code is the same on both sides says it was counted once', () => {
+    const counted = (perOp: number, countKey: string): MetricResult =>
+      metric('tokenize', [perOp], {
+        unit: 'instructions/op',
+        kind: 'instructions',
+        measurement: { instructions: { iterations: 3, warmup: 2, async: false, parts: { startup: 1, n: 2, twoN: 3 }, fixedPerPart: 0, valgrindWallMs: [1], profile: 'p', countKey } },
+      });
+    const rounds = (b: MetricResult, h: MetricResult): RoundSides[] => [{ round: 1, base: run([b]), head: run([h]), pairs: new Map() }];
+    const shared = judged(rounds(counted(1000, 'k'), counted(1000, 'k')));
+    expect(shared.decision.status).toBe('PASS');
+    expect(shared.decision.warnings.join(' ')).toMatch(/counted once, used for both/);
+    const changed = judged(rounds(counted(1000, 'k'), counted(1100, 'k2')));
+    expect(changed.decision.status).toBe('REGRESSED');
+    expect(changed.decision.warnings.join(' ')).not.toMatch(/counted once/);
+  });
+
   it('single-shot values give one pair per round; recorded arrays of equal length pair index by index', () => {
     const one = roundLogRatios(metric('build', [100]), metric('build', [120]), undefined);
     expect(one.pairing).toBe('per-round');

@@ -215,7 +215,12 @@ function judgeMetric(rs: readonly MetricRound[], options: CombineOptions): AbCan
     // Instruction counts are deterministic: the medians of both sides' counts, judged by
     // decideInstructionCount (through decide()) against the metric's tolerance, no pairing statistics.
     const counts = decide({ ...spec, samples: headSamples }, { ...spec, samples: baseSamples }, { final: true });
-    const warnings = counts.warnings.filter((w) => !own.warnings.includes(w));
+    const warnings = counts.warnings.filter((w) => !own.warnings.includes(w) && !w.startsWith('count reused'));
+    const keyOf = (m: MetricResult | undefined): string | undefined => m?.measurement?.instructions?.countKey;
+    const last = both.at(-1)!;
+    if (keyOf(last.h) !== undefined && keyOf(last.h) === keyOf(last.b)) {
+      warnings.push('the same code, inputs and environment on both sides: counted once, used for both');
+    }
     return { result: shell(finish(counts.status, { ratio: counts.evidence.ratio }, counts.significant, warnings), { pairing: 'exact', rounds: both.length, pairs: both.length }) };
   }
 

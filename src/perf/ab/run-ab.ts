@@ -104,6 +104,7 @@ export async function runAb(options: HarnessOptions, io: CliIo): Promise<number>
       if (errors.length > 0) break;
       if (round < ab.minRounds) {
         if (round === 1 && suites === undefined) suites = withoutSettledSuites(rounds, roundInfo[0]!.suites, combineOptions(options, baseSha), log);
+        if (suites?.length === 0) break;
         continue;
       }
       const judge = { alpha: options.alpha, pAdjust: options.pAdjust, minRounds: ab.minRounds, final: false };
@@ -187,7 +188,7 @@ export async function runAb(options: HarnessOptions, io: CliIo): Promise<number>
   return run.exitCode;
 }
 
-/** The suites a round after the first must run: all but those one round decided (undefined: all). */
+/** The suites a round after the first must run: all but those one round decided (undefined: all; empty: none). */
 function withoutSettledSuites(
   rounds: readonly RoundSides[],
   all: readonly string[],
@@ -196,8 +197,8 @@ function withoutSettledSuites(
 ): string[] | undefined {
   const settled = settledSuites(combineRounds(rounds, combine).map((c) => c.result));
   const rest = all.filter((s) => !settled.includes(s));
-  if (settled.length === 0 || rest.length === 0) return undefined;
-  log(`  exact metrics only, decided in one round: ${settled.join(', ')}`);
+  if (settled.length === 0) return undefined;
+  log(`  exact metrics only, decided in one round: ${settled.join(', ')}${rest.length === 0 ? ' (no suite needs another round)' : ''}`);
   return rest;
 }
 

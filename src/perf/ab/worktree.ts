@@ -146,7 +146,7 @@ function installDependencies(baseDir: string, depsDir: string, log: (line: strin
 export function shareCaches(headCacheDir: string, baseDir: string): void {
   const baseCache = path.join(baseDir, '.cache');
   fs.mkdirSync(baseCache, { recursive: true });
-  for (const name of ['models', 'corpora', 'db-dumps']) {
+  for (const name of ['models', 'corpora', 'db-dumps', 'instruction-counts']) {
     const target = path.join(headCacheDir, name);
     fs.mkdirSync(target, { recursive: true });
     const link = path.join(baseCache, name);

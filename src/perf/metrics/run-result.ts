@@ -52,6 +52,10 @@ export interface InstructionMeasurement {
   /** Self instructions per operation of the largest functions (unnamed JIT code summed into one entry). */
   breakdown?: Array<{ function: string; perOp: number }>;
   unnamedJitShare?: number;
+  /** Key of the code, inputs and environment counted (equal keys: equal counts, see count-cache.ts). */
+  countKey?: string;
+  /** Set when the count was reused: the same code, inputs and environment were counted before. */
+  reused?: { countedAt: string; key: string };
 }
 
 /** How an A/B run formed the base/head comparison of one metric. */

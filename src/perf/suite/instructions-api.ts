@@ -9,10 +9,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestRunner } from 'vitest';
 import type { RunnerTestCase as Test, TestContext } from 'vitest';
-import { PROJECT_ROOT } from '../../shared/paths.ts';
+import { DATASET_DIR, PROJECT_ROOT, defaultCacheDir } from '../../shared/paths.ts';
 import { UserError } from '../../shared/errors.ts';
 import { bundleWorkloads } from '../instructions/bundle.ts';
 import { countInstructions, type InstructionCount } from '../instructions/count.ts';
+import { cachedCount, countKey, type CachedCount } from '../instructions/count-cache.ts';
+import { countingEnvironment } from '../instructions/environment.ts';
 import { NODE_FLAGS, VALGRIND_FLAGS } from '../instructions/flags.ts';
 import { probeValgrind } from '../instructions/valgrind.ts';
 import type { InstructionWorkload } from '../instructions/workload.ts';
@@ -68,27 +70,35 @@ export function instructionCounter(declarations: string | URL, workloads: readon
   const profile = o.profile;
   const repeats = options.repeats ?? 1;
   const outRoot = path.join(o.reportsDir, o.runId ?? 'unnamed-run', 'instructions');
-  let started: Map<string, Promise<InstructionCount[]>> | undefined;
+  // Repeated counts check repeatability: they are never reused.
+  const reuse = repeats === 1 && process.env.PERF_INSTRUCTION_CACHE !== '0';
+  const cacheDir = path.join(defaultCacheDir(process.env), 'instruction-counts');
+  let started: Map<string, Promise<CachedCount[]>> | undefined;
 
-  const startAll = (): Map<string, Promise<InstructionCount[]>> => {
+  const startAll = (): Map<string, Promise<CachedCount[]>> => {
     const limit = limiter(options.concurrency ?? Math.max(1, Math.min(2, os.availableParallelism())));
     const bundle = bundleWorkloads(file, path.join(PROJECT_ROOT, '.cache', 'instructions'));
-    const map = new Map<string, Promise<InstructionCount[]>>();
+    const environment = probe.available ? countingEnvironment(probe.version) : [];
+    const map = new Map<string, Promise<CachedCount[]>>();
     for (const w of workloads) {
       const iterations = w.iterations[profile];
       const runs = Array.from({ length: repeats }, (_, r) =>
-        bundle.then((b) =>
-          limit(() =>
-            countInstructions({
-              bundle: b,
-              workload: w.name,
-              iterations,
-              outDir: path.join(outRoot, repeats > 1 ? `${slug(w.name)}-${r + 1}` : slug(w.name)),
-              cwd: PROJECT_ROOT,
-              breakdown: r === 0,
-            }),
-          ),
-        ),
+        bundle.then((b) => {
+          const outDir = path.join(outRoot, repeats > 1 ? `${slug(w.name)}-${r + 1}` : slug(w.name));
+          const count = (): Promise<InstructionCount> =>
+            limit(() => countInstructions({ bundle: b, workload: w.name, iterations, outDir, cwd: PROJECT_ROOT, breakdown: r === 0 }));
+          if (!reuse) return count().then((c) => ({ count: c }));
+          const key = countKey({
+            bundleDir: path.dirname(b),
+            root: PROJECT_ROOT,
+            workload: w.name,
+            iterations,
+            environment,
+            inputs: [DATASET_DIR, path.join(PROJECT_ROOT, 'package-lock.json')],
+            listings: [path.join(defaultCacheDir(process.env), 'models')],
+          });
+          return cachedCount(cacheDir, key, outDir, count);
+        }),
       );
       const all = Promise.all(runs);
       all.catch(() => undefined); // surfaced by measure(); never an unhandled rejection
@@ -108,7 +118,9 @@ export function instructionCounter(declarations: string | URL, workloads: readon
       const w = workloads.find((x) => x.name === name);
       if (!w) throw new UserError(`no instruction workload named "${name}" in ${file}`, { fix: `declared: ${workloads.map((x) => x.name).join(', ')}` });
       started ??= startAll();
-      const counts = await started.get(name)!;
+      const cached = await started.get(name)!;
+      const counts = cached.map((c) => c.count);
+      const { reused, key: countKey } = cached[0]!;
       const test = TestRunner.getCurrentTest() as Test | undefined;
       if (!test) throw new UserError('measure() of instruction counts must be called inside a vitest test', { fix: 'move the call into an it() block' });
       suiteContext.setInstrumentation({
@@ -130,6 +142,7 @@ export function instructionCounter(declarations: string | URL, workloads: readon
       };
       const first = counts[0]!;
       const warnings: string[] = [];
+      if (reused) warnings.push(`count reused: the same code, inputs and environment were counted at ${reused.countedAt} (PERF_INSTRUCTION_CACHE=0 counts again)`);
       if (first.fixedPerPart < 0 || (first.breakdown && first.breakdown.compileShare > 0.001)) {
         warnings.push(
           `JIT compilation differs between the measured parts (${((first.breakdown?.compileShare ?? 0) * 100).toFixed(2)}% of the per-operation count): tier-up after the warm-up, raise the workload's warmup`,
@@ -153,6 +166,8 @@ export function instructionCounter(declarations: string | URL, workloads: readon
             valgrindWallMs: counts.map((c) => Math.round(c.wallMs)),
             profile: path.relative(o.reportsDir, path.join(first.outDir, 'callgrind.out.3')),
             ...(first.breakdown && { breakdown: first.breakdown.entries, unnamedJitShare: first.breakdown.unnamedJitShare }),
+            ...(countKey && { countKey }),
+            ...(reused && { reused }),
           },
         },
       });
