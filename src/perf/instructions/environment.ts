@@ -1,6 +1,7 @@
 // What a counted process's instruction count depends on besides the code and its inputs: Node and
 // V8 (the JIT and the runtime), valgrind, glibc (malloc and string functions run inside the count),
-// the flags both are started with, and the CPU (onnxruntime picks its kernels by CPU features).
+// the flags both are started with, the CPU (onnxruntime picks its kernels by CPU features) and the
+// environment variables that tune malloc, threads or onnxruntime.
 import fs from 'node:fs';
 import os from 'node:os';
 import { NODE_FLAGS, VALGRIND_FLAGS } from './flags.ts';
@@ -25,5 +26,10 @@ export function countingEnvironment(valgrindVersion: string): string[] {
     `node flags ${NODE_FLAGS.join(' ')}`,
     `valgrind flags ${VALGRIND_FLAGS.join(' ')}`,
     `cpu ${cpuFacts()}`,
+    // Variables the counted process inherits that steer malloc, threads or onnxruntime.
+    ...Object.entries(process.env)
+      .filter(([name]) => /^(MALLOC_|GLIBC_TUNABLES|OMP_|ORT_|UV_THREADPOOL)/.test(name))
+      .map(([name, value]) => `env ${name}=${value}`)
+      .sort(),
   ];
 }
