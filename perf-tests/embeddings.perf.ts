@@ -113,7 +113,7 @@ for (const variant of VARIANTS) {
             unit: 'MB',
             direction: 'lower',
             kind: 'timing',
-            tolerance: 0.15,
+            tolerance: 0.1,
             budget: { max: MEMORY_FLOOR_MB, statistic: 'max', source: `seed floor 2.1: < ${MEMORY_FLOOR_MB} MB per batch (whole test process${exact ? '' : ', lifetime peak'})` },
           });
           memory.push({ variant, batchSize, peakMb: mb(peakBytes), aboveLoadedMb: mb(peakBytes - loadedRss) });

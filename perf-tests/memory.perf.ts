@@ -86,13 +86,13 @@ describe('memory', () => {
       unit: 'MB',
       direction: 'lower',
       kind: 'timing',
-      tolerance: 0.2,
+      tolerance: 0.1,
       budget: { max: FLOOR.peakMb, statistic: 'max', source: 'seed floor 2.5: < 4 GB peak' },
       target: { max: TARGET.peakMb, statistic: 'max', source: 'ours: peak < 1 GB for the pipeline process' },
     });
     if (server) {
       // Informational: the engine's memory is its own (PGlite wasm holds 200-500 MB), not the pipeline's.
-      record('pglite server process rss (child, not budgeted)', server.rssMb, { unit: 'MB', direction: 'lower', kind: 'timing', tolerance: 0.3 });
+      record('pglite server process rss (child, not budgeted)', server.rssMb, { unit: 'MB', direction: 'lower', kind: 'timing', tolerance: 0.1 });
     }
     expect(result).toMeetBudget();
     expect(result).not.toRegress();

@@ -264,7 +264,7 @@ for (const { size, grid } of SIZES) {
         unit: 'rows/s',
         direction: 'higher',
         kind: 'timing',
-        tolerance: 0.3,
+        tolerance: 0.1,
         // As a rate: size rows in under ingestTarget ms.
         ...(ingestTarget !== undefined && {
           target: { min: Math.round((size / ingestTarget) * 1000), statistic: 'median', source: `ours: ${size} ingest < ${ingestTarget / 1000} s (this run: ${(ms / 1000).toFixed(2)} s)` },

@@ -216,7 +216,7 @@ export function record(name: string, values: number | readonly number[], options
 
 export interface MemoryMeasureOptions extends MemoryOptions {
   budgets?: { rssPeakMb?: number; heapPeakMb?: number; leakMbPerMin?: number };
-  /** Tolerance of the peak metrics (default 0.2: RSS depends on the process's history). */
+  /** Tolerance of the peak metrics (default 0.1; A/B mode pairs them per round, so process history is on both sides). */
   tolerance?: number;
 }
 
@@ -253,8 +253,9 @@ export async function measureMemory(name: string, fn: () => unknown, options: Me
   ];
   const results: MetricResult[] = [];
   for (const { metric, leak } of specs) {
-    // Peaks are one process-wide reading per iteration: runs differ more than iterations do.
-    metric.tolerance = options.tolerance ?? 0.2;
+    // Peaks are one process-wide reading per iteration: runs differ more than iterations do, so
+    // a change is judged across rounds of fresh process pairs (A/B) rather than within a run.
+    metric.tolerance = options.tolerance ?? 0.1;
     const baseline = baselineFor(suite, metric.name);
     const result = makeMetricResult({
       suite,
