@@ -11,14 +11,14 @@ import type { Variant } from '../src/truthgraph/models/spec.ts';
 import { recommendBatches, renderGrid, type GridCell } from './support/batch-recommendation.ts';
 import { peakRssDuring } from './support/process-memory.ts';
 import { recordFixture, recordPack } from './support/run-context.ts';
-import { EMBED_BATCHES, EMBED_ITEMS, embedMetricName, embedTexts } from './workloads/embeddings-workload.ts';
+import { EMBED_BATCHES, EMBED_ITEMS, EMBED_QUICK_SHORT_ITEMS, embedMetricName, embedTexts } from './workloads/embeddings-workload.ts';
 
 const cacheDir = defaultCacheDir(process.env);
 const VARIANTS: readonly Variant[] = ['fp32', 'int8'];
 const BATCHES = perf.quick ? [32] : [...EMBED_BATCHES];
 const LENGTHS: readonly LengthClass[] = perf.quick ? ['short'] : ['short', 'medium', 'long'];
-/** Texts per timed call (the named workload's: `npx truthgraph perf profile embeddings` runs the same call). */
-const ITEMS = EMBED_ITEMS;
+/** Texts per timed call (the named workload's: `npx truthgraph perf profile embeddings` runs the same call; quick: fewer short texts). */
+const ITEMS = perf.quick ? { ...EMBED_ITEMS, short: EMBED_QUICK_SHORT_ITEMS } : EMBED_ITEMS;
 /** The embedder's default batch size: the targets apply to what users run. */
 const DEFAULT_BATCH = 32;
 
@@ -61,7 +61,7 @@ afterAll(() => {
   if (grid.length === 0) return;
   const recs = recommendBatches(grid, TOLERANCE / 2);
   const notes = [
-    `profile ${perf.quick ? 'quick (batch 32, short texts only)' : 'full'}; texts from fixtures/truthgraph/evidence_corpus.json: short ~90 chars (cut at a word), medium as-is, long two passages joined`,
+    `profile ${perf.quick ? `quick (batch 32, ${EMBED_QUICK_SHORT_ITEMS} short texts per call)` : 'full'}; texts from fixtures/truthgraph/evidence_corpus.json: short ~90 chars (cut at a word), medium as-is, long two passages joined`,
     'in-process ORT session, 2 intra-op threads (the embedder defaults users run); length-bucketed batches',
     `"within noise": batches within ${(TOLERANCE / 2) * 100}% of the best median; the smallest of them is the memory-friendly choice`,
     ...memory.map((m) => `peak RSS ${m.variant} b${m.batchSize} on long texts: ${m.peakMb} MB (${m.aboveLoadedMb} MB above the loaded model)`),
@@ -133,7 +133,7 @@ for (const variant of VARIANTS) {
         lengths: ['short'],
         workers: 0,
         threads: 2,
-        items: 256,
+        items: ITEMS.short,
         repetitions: perf.quick ? 4 : 8,
       });
       // Service time over raw time on the same shapes (100% = no overhead); a ratio near 100 keeps

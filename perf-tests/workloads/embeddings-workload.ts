@@ -10,6 +10,11 @@ export const EMBED_VARIANTS: readonly Variant[] = ['fp32', 'int8'];
 export const EMBED_BATCHES = [8, 16, 32, 64, 128] as const;
 /** Texts per timed call: enough for several batches at b128, short enough for ~10 samples in 3 s. */
 export const EMBED_ITEMS: Record<LengthClass, number> = { short: 256, medium: 192, long: 128 };
+/**
+ * Short texts per timed call in the quick profile (two b32 batches): in A/B mode the pairs of one
+ * round share a time cap, and a 256-text fp32 call (~0.5 s) left 3-5 pairs per round.
+ */
+export const EMBED_QUICK_SHORT_ITEMS = 64;
 
 export const embedMetricName = (variant: Variant, batchSize: number, length: LengthClass): string => `embed ${variant} b${batchSize} ${length}`;
 
