@@ -24,13 +24,16 @@ export const shapeName = (s: Shape): string => `${s.batch}x${s.seq}`;
 
 type Feeds = Record<string, ort.Tensor>;
 
+/** A passage repeated `times` times: the longest shape (128 tokens) is longer than any one fixture passage. */
+const repeated = (text: string, times: number): string => Array.from({ length: times }, () => text).join(' ');
+
 /** Real token ids (fixture passages, or evidence/claim pairs for NLI) truncated to exactly `seq`: no padding. */
 export function shapeFeeds(kind: PackKind, tokenizer: TextTokenizer, shape: Shape): () => Feeds {
   const { batch, seq } = shape;
   const encoded =
     kind === 'nli'
-      ? calibrationPairs().map((p) => tokenizer.encodePair(`${p.premise} ${p.premise}`, p.hypothesis, seq))
-      : loadSeedPassages().map((p) => tokenizer.encode(`${p.content} ${p.content}`, seq));
+      ? calibrationPairs().map((p) => tokenizer.encodePair(repeated(p.premise, 4), p.hypothesis, seq))
+      : loadSeedPassages().map((p) => tokenizer.encode(repeated(p.content, 4), seq));
   const full = encoded.filter((e) => e.ids.length === seq);
   if (full.length === 0) throw new Error(`no fixture text reaches ${seq} tokens`);
   const ids = new BigInt64Array(batch * seq);
