@@ -13,6 +13,9 @@ import { checkArrivals, readShardArtifacts, type ShardStatus } from '../../perf/
 import { judgeGate } from '../../perf/runner/github/gate.ts';
 import { COMMENT_LIMIT, COMMENT_MARKER, gateRecordSchema, renderComment } from '../../perf/runner/github/comment.ts';
 import { parseStepOutputs } from '../../perf/runner/github/outputs.ts';
+import { finishRun } from '../../perf/runner/finish-run.ts';
+import { defaultOptions } from '../../perf/options.ts';
+import { PROJECT_ROOT } from '../../shared/paths.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-gate-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -131,6 +134,55 @@ describe('merge checks: every shard and suite must arrive', () => {
       'suite search is missing: no shard reported it',
       'suite embedding ran in shards 1 and 2',
     ]);
+  });
+
+  it('a shard left without a suite (fewer suites than shards) exits 0 with a note; the gate passes on the other shard', () => {
+    const empty = finishRun({
+      options: { ...defaultOptions(PROJECT_ROOT), print: false, shard: '2/2', filter: 'embedding' },
+      runId: 'empty-shard',
+      context: syntheticRun().context,
+      environmentClass: 'linux-x64-test-2c',
+      startedAt: new Date('2024-01-02T00:00:00Z'),
+      finishedAt: new Date('2024-01-02T00:01:00Z'),
+      metrics: [],
+      suites: [],
+      errors: [],
+    });
+    expect(empty.exitCode).toBe(0);
+    expect(empty.notes).toContain('shard 2/2 ran no suite: the suites matching --filter embedding all fell to other shards');
+    const r = shardRun('embedding', 1);
+    const dir = writeShards('empty-shard', [
+      { shard: 1, exitCode: 0, run: { ...r, metrics: r.metrics.filter((m) => m.decision.status !== 'BUDGET-FAIL') } },
+      { shard: 2, exitCode: 0, run: empty },
+    ]);
+    expect(judgeGate(checkArrivals(readShardArtifacts(dir), { shards: 2, suites: ['embedding'], headSha: HEAD }), 'g').exitCode).toBe(0);
+  });
+
+  it('a shard whose report carries a harness error fails the gate with exit 2, also when the other shard has every suite', () => {
+    const broken = { ...shardRun('search', 1), metrics: [], suites: [], errors: ['no perf suite matched --filter typo (perf-tests/**/*.perf.ts)'], exitCode: 2 as const };
+    const dir = writeShards('shard-harness-error', [
+      { shard: 1, exitCode: 0, run: shardRun('embedding', 1) },
+      { shard: 2, exitCode: 2, run: broken },
+    ]);
+    const g = judgeGate(checkArrivals(readShardArtifacts(dir), { shards: 2, suites: ['embedding'], headSha: HEAD }), 'g');
+    expect(g.exitCode).toBe(2);
+    expect(g.harnessErrors).toEqual(['no perf suite matched --filter typo (perf-tests/**/*.perf.ts)']);
+  });
+
+  it('an unsharded run without any suite is still a harness error', () => {
+    const none = finishRun({
+      options: { ...defaultOptions(PROJECT_ROOT), print: false, filter: 'typo' },
+      runId: 'none',
+      context: syntheticRun().context,
+      environmentClass: 'linux-x64-test-2c',
+      startedAt: new Date('2024-01-02T00:00:00Z'),
+      finishedAt: new Date('2024-01-02T00:01:00Z'),
+      metrics: [],
+      suites: [],
+      errors: [],
+    });
+    expect(none.exitCode).toBe(2);
+    expect(none.errors).toEqual(['no perf suite matched --filter typo (perf-tests/**/*.perf.ts)']);
   });
 
   it('all shards whole and nothing failing: exit 0', () => {

@@ -101,6 +101,14 @@ describe('A/B combination of rounds', () => {
     expect(Object.fromEntries(ms.map((m) => [m.name, m.decision.status]))).toEqual({ new: 'NEW', old: 'REMOVED' });
   });
 
+  it('a metric the head did not record because its suite failed says so, instead of looking removed', () => {
+    const failedHead = { metrics: [metric('budgeted', [5])], suites: [{ name: 's', file: 'perf-tests/s.perf.ts', state: 'failed', errors: [] }], errors: [] } as unknown as RunResult;
+    const rounds: RoundSides[] = [1, 2, 3].map((r) => ({ round: r, base: run([metric('budgeted', [1]), metric('latency', [1, 2])]), head: failedHead, pairs: new Map() }));
+    const removed = judgeAb(combineRounds(rounds, OPTIONS), JUDGE).find((m) => m.name === 'latency')!;
+    expect(removed.decision.status).toBe('REMOVED');
+    expect(removed.decision.warnings).toEqual(['not recorded by the head: its s suite failed (a failing assertion, e.g. a missed budget, ends a test before its later metrics)']);
+  });
+
   it('exact metrics are compared exactly between the sides', () => {
     const exact = (v: number): MetricResult => metric('round trips', [v], { kind: 'exact', unit: 'count' });
     const sides = (b: number, h: number): RoundSides[] => [1, 2, 3].map((r) => ({ round: r, base: run([exact(b)]), head: run([exact(h)]), pairs: new Map() }));

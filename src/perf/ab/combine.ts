@@ -119,10 +119,12 @@ export function combineRounds(rounds: readonly RoundSides[], options: CombineOpt
   for (const r of rounds) for (const m of r.base?.metrics ?? []) add(m);
   const index = (run: RunResult | undefined): Map<string, MetricResult> => new Map((run?.metrics ?? []).map((m) => [key(m), m]));
   const perRound = rounds.map((r) => ({ round: r.round, base: index(r.base), head: index(r.head), pairs: r.pairs }));
+  const headFailed = new Set(rounds.flatMap((r) => (r.head?.suites ?? []).filter((s) => s.state === 'failed').map((s) => s.name)));
   return keys.map((k) =>
     judgeMetric(
       perRound.map((r) => ({ round: r.round, b: r.base.get(k), h: r.head.get(k), pair: r.pairs.get(k) })),
       options,
+      headFailed,
     ),
   );
 }
@@ -134,7 +136,7 @@ interface MetricRound {
   pair?: PairLog;
 }
 
-function judgeMetric(rs: readonly MetricRound[], options: CombineOptions): AbCandidate {
+function judgeMetric(rs: readonly MetricRound[], options: CombineOptions, headFailedSuites: ReadonlySet<string> = new Set()): AbCandidate {
   const heads = rs.filter((r) => r.h).map((r) => r.h!);
   const bases = rs.filter((r) => r.b).map((r) => r.b!);
   const both = rs.filter((r) => r.b && r.h);
@@ -176,7 +178,9 @@ function judgeMetric(rs: readonly MetricRound[], options: CombineOptions): AbCan
       advisory: false,
       needsMoreSamples: false,
       evidence: { current: Number.NaN, baseline: median(baseSamples), n: { current: 0, baseline: baseSamples.length }, tolerance },
-      warnings: [],
+      // A test stops at its first failing assertion (a budget the head misses): the metrics it
+      // would have recorded after that are missing from the head, not removed by the change.
+      warnings: headFailedSuites.has(latest.suite) ? [`not recorded by the head: its ${latest.suite} suite failed (a failing assertion, e.g. a missed budget, ends a test before its later metrics)`] : [],
     };
     return { result: shell(decision, { pairing: 'one-side', rounds: 0, pairs: 0 }) };
   }

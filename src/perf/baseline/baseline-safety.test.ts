@@ -96,6 +96,8 @@ describe('baseline files', () => {
     expect(checkSavePolicy({ failingMetrics: ['a'], force: false })).toMatchObject({ allowed: false });
     expect(checkSavePolicy({ failingMetrics: ['a'], force: true })).toMatchObject({ allowed: false, why: expect.stringMatching(/--reason/) });
     expect(checkSavePolicy({ failingMetrics: ['a'], force: true, reason: ' new hardware ' })).toEqual({ allowed: true, forcedReason: 'new hardware' });
+    // A forced save records its reason also when nothing failed (a new runner class: every metric NEW).
+    expect(checkSavePolicy({ failingMetrics: [], force: true, reason: 'new runner class' })).toEqual({ allowed: true, forcedReason: 'new runner class' });
   });
   it('an interrupted save (SIGKILL during the write) leaves the old file intact', async () => {
     const file = path.join(tmp, 'atomic', 'suite.full.json');

@@ -61,7 +61,7 @@ export const baselineFileSchema = z.object({
   profile: profileSchema,
   environmentClass: z.string().min(1),
   savedAt: z.string(),
-  /** Present when the save was forced over a failing run: who wanted it and why. */
+  /** Present when the save was forced (--force --reason, over a failing run or not): why. */
   forced: z.object({ reason: z.string().min(1) }).optional(),
   context: runContextSchema,
   metrics: z.record(z.string(), baselineMetricSchema),

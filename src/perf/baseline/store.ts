@@ -140,7 +140,10 @@ export interface SavePolicyInput {
 
 /** Whether a save may proceed: never over failing metrics unless forced with a recorded reason. */
 export function checkSavePolicy(input: SavePolicyInput): { allowed: true; forcedReason?: string } | { allowed: false; why: string } {
-  if (input.failingMetrics.length === 0) return { allowed: true };
+  // A save asked to be forced records its reason even when nothing failed: the refresh of a new
+  // runner class (all NEW) is forced with the maintainer's reason, and the file must say why it
+  // was written. Without --force nothing is recorded.
+  if (input.failingMetrics.length === 0) return input.force && input.reason?.trim() ? { allowed: true, forcedReason: input.reason.trim() } : { allowed: true };
   if (!input.force) {
     return {
       allowed: false,

@@ -1,6 +1,6 @@
 // The run result: every metric of one `npm run perf` with its samples, baseline, decision and
 // context. report.json is exactly this object; every renderer is a pure function of it.
-import type { Decision, Status } from '../decision/decision.ts';
+import type { Decision, Evidence, Status } from '../decision/decision.ts';
 import type { MetricSpec } from './metric.ts';
 import type { RunContext } from '../context/run-context.ts';
 import type { Summary } from '../stats/descriptive.ts';
@@ -202,5 +202,33 @@ export function parseRunResult(text: string, file: string): RunResult {
       fix: 'pass the report.json written by `npm run perf`, e.g. reports/latest/report.json',
     });
   }
+  for (const m of r.metrics as MetricResult[]) if (m?.decision?.evidence) restoreNonFinite(m.decision.evidence);
   return r as RunResult;
+}
+
+/**
+ * JSON has no NaN or Infinity: JSON.stringify writes them as null, and a renderer fed that null
+ * as a number shows nonsense (a count that went from 0 to 19 as "-100.0%", a side without samples
+ * as "-inf"). Restores what the evidence held before it was written: the ratio as decide() forms
+ * it (Infinity when the baseline is 0), NaN for any other number that came back as null.
+ */
+function restoreNonFinite(e: Evidence): void {
+  const loose = e as unknown as Record<string, unknown>;
+  const num = (k: string): void => {
+    if (loose[k] === null) loose[k] = Number.NaN;
+  };
+  num('current');
+  num('baseline');
+  if (loose.ratio === null) {
+    const { current, baseline } = e;
+    loose.ratio = typeof baseline === 'number' && Number.isFinite(baseline) && Number.isFinite(current) ? (baseline === 0 ? (current === 0 ? 1 : Number.POSITIVE_INFINITY) : current / baseline) : Number.NaN;
+  }
+  for (const k of ['pValue', 'pAdjusted', 'difference', 'confidence']) num(k);
+  // An unresolvable noise level is an infinite minimum detectable effect.
+  if (loose.mde === null) loose.mde = Number.POSITIVE_INFINITY;
+  for (const k of ['ratioCi', 'differenceCi']) {
+    const ci = loose[k];
+    if (Array.isArray(ci)) loose[k] = ci.map((x: unknown) => (x === null ? Number.NaN : x));
+  }
+  if (e.budget && (e.budget as { value: unknown }).value === null) e.budget.value = Number.NaN;
 }

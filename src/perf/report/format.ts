@@ -7,7 +7,8 @@ import type { MetricResult, RunResult } from '../metrics/run-result.ts';
 const FORMATTERS = [0, 1, 2, 3].map((digits) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 }));
 
 export function formatNumber(x: number | undefined): string {
-  if (x === undefined || Number.isNaN(x)) return '-';
+  // null: a number that a JSON round trip lost (NaN or Infinity); never shown as a value.
+  if (x === undefined || x === null || Number.isNaN(x)) return '-';
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   const abs = Math.abs(x);
   if (abs !== 0 && (abs >= 1e7 || abs < 1e-3)) return x.toExponential(2);
@@ -29,7 +30,8 @@ export function formatPercent(x: number | undefined, signed = true): string {
 /** "+12.3%" for a significant change, "~ +1.2%" when not significant, "" without a baseline. */
 export function formatChange(m: MetricResult): string {
   const e = m.decision.evidence;
-  const text = e.difference !== undefined ? formatDifference(e.difference) : e.ratio !== undefined ? formatPercent(e.ratio - 1) : undefined;
+  // A ratio over a baseline of 0 is infinite (a count that was 0 and is not): no percentage says that.
+  const text = e.difference !== undefined ? formatDifference(e.difference) : e.ratio === Number.POSITIVE_INFINITY ? '+∞ (from 0)' : e.ratio !== undefined ? formatPercent(e.ratio - 1) : undefined;
   if (text === undefined) return '';
   return m.decision.significant ? text : `~ ${text}`;
 }

@@ -159,3 +159,22 @@ describe('targets and attached tables (first-class fields of a run)', () => {
     expect(html).toContain('<summary>search: index-recommendations</summary>');
   });
 });
+
+describe('a report read back from report.json renders as the run did', () => {
+  it('a count that went from 0 to 19 is "+∞ (from 0)", never "-100.0%"; a value that is not there is "-", never "-inf"', () => {
+    const ref = (samples: number[]) => ({ metric: { name: 'dup', unit: 'count', direction: 'lower' as const, kind: 'exact' as const, samples }, file: 'b.json', savedAt: '2024-01-01T00:00:00.000Z', environmentDiffers: [] });
+    const fromZero = makeMetricResult({ suite: 'db', test: 't', metric: { name: 'dup', unit: 'count', direction: 'lower', kind: 'exact', samples: [19, 19, 19] }, baseline: ref([0, 0, 0]) });
+    const gone = makeMetricResult({ suite: 'db', test: 't', metric: { name: 'gone', unit: 'ms', direction: 'lower', kind: 'timing', samples: [] } });
+    const original: RunResult = { ...syntheticRun(), metrics: [fromZero, gone] };
+    expect(fromZero.decision.evidence.ratio).toBe(Number.POSITIVE_INFINITY);
+    const back = parseRunResult(JSON.stringify(original), 'report.json');
+    expect(back.metrics[0]!.decision.evidence.ratio).toBe(Number.POSITIVE_INFINITY);
+    expect(Number.isNaN(back.metrics[1]!.decision.evidence.current)).toBe(true);
+    for (const text of [renderTerminal(back), renderSummaryMarkdown(back)]) {
+      expect(text).toContain('+∞ (from 0)');
+      expect(text).not.toContain('-100.0%');
+      expect(text).not.toContain('-inf');
+    }
+    expect(renderTerminal(back)).toBe(renderTerminal(original));
+  });
+});

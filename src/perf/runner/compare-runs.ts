@@ -84,7 +84,8 @@ export function mergeRuns(runs: readonly RunResult[], runId: string): RunResult 
   if (runs.length === 0) throw new RangeError('mergeRuns needs at least one run');
   const first = runs[0]!;
   const byTime = (f: (r: RunResult) => string, pick: (a: string, b: string) => boolean): string => runs.map(f).reduce((a, b) => (pick(a, b) ? a : b));
-  const errors = runs.flatMap((r) => r.errors.filter((e) => !e.startsWith('no perf suite matched')));
+  // Every shard's harness error stays one (an empty shard writes a note, not an error).
+  const errors = runs.flatMap((r) => r.errors);
   const envs = new Set(runs.map((r) => r.environmentClass));
   if (envs.size > 1) errors.push(`merged runs come from different environments: ${[...envs].join(', ')}`);
   const ab = mergeAb(runs, errors);
