@@ -13,7 +13,7 @@ import { PROJECT_ROOT } from '../../shared/paths.ts';
 import { UserError } from '../../shared/errors.ts';
 import { bundleWorkloads } from '../instructions/bundle.ts';
 import { countInstructions, type InstructionCount } from '../instructions/count.ts';
-import { NODE_FLAGS, VALGRIND_FLAGS } from '../instructions/flags.ts';
+import { COUNTED_ENV, NODE_FLAGS, VALGRIND_FLAGS } from '../instructions/flags.ts';
 import { probeValgrind } from '../instructions/valgrind.ts';
 import type { InstructionWorkload } from '../instructions/workload.ts';
 import { suiteContext } from '../context/suite-context.ts';
@@ -118,6 +118,7 @@ export function instructionCounter(declarations: string | URL, workloads: readon
         v8: process.versions.v8,
         nodeFlags: [...NODE_FLAGS],
         valgrindFlags: [...VALGRIND_FLAGS],
+        env: Object.entries(COUNTED_ENV).map(([k, v]) => `${k}=${v}`),
       });
       const suite = suiteOf(test);
       const metric: MetricSamples = {
