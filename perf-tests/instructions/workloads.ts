@@ -156,10 +156,9 @@ export default defineInstructionWorkloads([
     // operation costs ~2.2 M instructions and 3 runs agreed within 0.07% at N = 3. N = 10 keeps
     // the measured parts well above the ~40 M-instruction marker + full GC that each part carries.
     iterations: { quick: 10, full: 20 },
-    // Six warm-up calls, not two: V8's old space was still growing after two (34 or 35 pages to
-    // sweep in the N part, 36 in the 2N part), and an N part that swept one page fewer cost
-    // ~120,000 instructions less: 5 runs were bimodal, 0.6% apart. After six calls the page count
-    // has settled: 5 runs within 0.07% (docs/instruction-counts.md).
+    // Six warm-up calls, not two: V8's old space still grows from call to call here. Its pages
+    // are now swept inside each part's marker (driver.ts), which is what removed the 0.6% outliers
+    // (docs/instruction-counts.md); the longer warm-up alone did not.
     warmup: 60,
     async setup() {
       const { syntheticRun } = await import('../../src/perf/report/test-fixtures.ts');
