@@ -156,6 +156,10 @@ export default defineInstructionWorkloads([
     // operation costs ~2.2 M instructions and 3 runs agreed within 0.07% at N = 3. N = 10 keeps
     // the measured parts well above the ~40 M-instruction marker + full GC that each part carries.
     iterations: { quick: 10, full: 20 },
+    // Six warm-up calls, not two: V8's old space still grows from call to call here. Its pages
+    // are now swept inside each part's marker (driver.ts), which is what removed the 0.6% outliers
+    // (docs/instruction-counts.md); the longer warm-up alone did not.
+    warmup: 60,
     async setup() {
       const { syntheticRun } = await import('../../src/perf/report/test-fixtures.ts');
       const { renderTerminal } = await import('../../src/perf/report/terminal.ts');

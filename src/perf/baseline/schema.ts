@@ -19,6 +19,8 @@ export const instrumentationSchema = z.object({
   v8: z.string(),
   nodeFlags: z.array(z.string()),
   valgrindFlags: z.array(z.string()),
+  /** `NAME=value` settings of the counted process's environment; absent in baselines saved before they were recorded. */
+  env: z.array(z.string()).optional(),
 });
 
 export const runContextSchema = z.object({

@@ -33,6 +33,8 @@ export interface InstrumentationInfo {
   v8: string;
   nodeFlags: string[];
   valgrindFlags: string[];
+  /** `NAME=value` settings of the counted process's environment (glibc malloc tunables). */
+  env?: string[];
 }
 
 export interface RunContext {

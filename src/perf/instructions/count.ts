@@ -8,7 +8,7 @@ import path from 'node:path';
 import { UserError } from '../../shared/errors.ts';
 import { parseSelfCosts, parseTotal, perOpBreakdown, type Breakdown } from './callgrind-output.ts';
 import type { DriverReport } from './driver.ts';
-import { NODE_FLAGS, VALGRIND_FLAGS } from './flags.ts';
+import { COUNTED_ENV, NODE_FLAGS, VALGRIND_FLAGS } from './flags.ts';
 
 export interface CountRequest {
   bundle: string;
@@ -41,8 +41,9 @@ export interface InstructionCount {
 
 function spawnCollect(cmd: string, args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    // NODE_OPTIONS of the parent (vitest, tsx) must not reach the counted process.
-    const env = { ...process.env, NODE_OPTIONS: '' };
+    // NODE_OPTIONS of the parent (vitest, tsx) must not reach the counted process; COUNTED_ENV
+    // is part of how a count is taken (flags.ts).
+    const env = { ...process.env, NODE_OPTIONS: '', ...COUNTED_ENV };
     const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -64,7 +65,7 @@ export async function countInstructions(req: CountRequest): Promise<InstructionC
   const tail = (s: string): string => s.trim().split('\n').slice(-12).join('\n');
   if (child.code !== 0) {
     throw new UserError(`counting "${req.workload}" failed: valgrind/node exited with ${child.code}\n${tail(child.stderr)}`, {
-      fix: `reproduce with: valgrind ${args.join(' ')}`,
+      fix: `reproduce with: ${Object.entries(COUNTED_ENV).map(([k, v]) => `${k}=${v} `).join('')}valgrind ${args.join(' ')}`,
     });
   }
   const report = JSON.parse(child.stdout.trim().split('\n').pop() ?? 'null') as DriverReport | null;

@@ -4,7 +4,7 @@
 // environment variables that tune malloc, threads or onnxruntime.
 import fs from 'node:fs';
 import os from 'node:os';
-import { NODE_FLAGS, VALGRIND_FLAGS } from './flags.ts';
+import { COUNTED_ENV, NODE_FLAGS, VALGRIND_FLAGS } from './flags.ts';
 
 function cpuFacts(): string {
   const info = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
@@ -25,6 +25,7 @@ export function countingEnvironment(valgrindVersion: string): string[] {
     `glibc ${glibcVersion()}`,
     `node flags ${NODE_FLAGS.join(' ')}`,
     `valgrind flags ${VALGRIND_FLAGS.join(' ')}`,
+    `counted env ${Object.entries(COUNTED_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}`,
     `cpu ${cpuFacts()}`,
     // Variables the counted process inherits that steer malloc, threads or onnxruntime.
     ...Object.entries(process.env)

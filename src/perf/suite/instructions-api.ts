@@ -15,7 +15,7 @@ import { bundleWorkloads } from '../instructions/bundle.ts';
 import { countInstructions, type InstructionCount } from '../instructions/count.ts';
 import { cachedCount, countKey, type CachedCount } from '../instructions/count-cache.ts';
 import { countingEnvironment } from '../instructions/environment.ts';
-import { NODE_FLAGS, VALGRIND_FLAGS } from '../instructions/flags.ts';
+import { COUNTED_ENV, NODE_FLAGS, VALGRIND_FLAGS } from '../instructions/flags.ts';
 import { probeValgrind } from '../instructions/valgrind.ts';
 import type { InstructionWorkload } from '../instructions/workload.ts';
 import { suiteContext } from '../context/suite-context.ts';
@@ -130,6 +130,7 @@ export function instructionCounter(declarations: string | URL, workloads: readon
         v8: process.versions.v8,
         nodeFlags: [...NODE_FLAGS],
         valgrindFlags: [...VALGRIND_FLAGS],
+        env: Object.entries(COUNTED_ENV).map(([k, v]) => `${k}=${v}`),
       });
       const suite = suiteOf(test);
       const metric: MetricSamples = {
