@@ -90,6 +90,15 @@ function alive(pid: number): boolean {
   }
 }
 
+function readLock(lock: string): { pid: number; ageMs: number } | undefined {
+  try {
+    return { pid: Number(fs.readFileSync(lock, 'utf8').trim()), ageMs: Date.now() - fs.statSync(lock).mtimeMs };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 const copyDumps = (from: string, to: string): void => {
   fs.mkdirSync(to, { recursive: true });
   for (const f of fs.readdirSync(from)) if (f.startsWith('callgrind.out')) fs.copyFileSync(path.join(from, f), path.join(to, f));
@@ -133,18 +142,10 @@ export async function cachedCount(cacheDir: string, key: string, outDir: string,
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     if (fd === undefined) {
-      let holder = Number.NaN;
-      let ageMs = 0;
-      try {
-        holder = Number(fs.readFileSync(lock, 'utf8').trim());
-        ageMs = Date.now() - fs.statSync(lock).mtimeMs;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        continue; // released meanwhile: read the entry again
-      }
-      // A dead holder, or a lock whose holder died before writing its pid, is taken over.
-      const stale = Number.isInteger(holder) && holder > 0 ? !alive(holder) : ageMs > 60_000;
-      if (stale) fs.rmSync(lock, { force: true });
+      const holder = readLock(lock);
+      // A dead holder, or a lock whose holder died before writing its pid, is taken over; a lock
+      // released meanwhile (undefined) sends us back to read the entry.
+      if (holder && (Number.isInteger(holder.pid) && holder.pid > 0 ? !alive(holder.pid) : holder.ageMs > 60_000)) fs.rmSync(lock, { force: true });
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       continue;
     }
