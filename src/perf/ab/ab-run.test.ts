@@ -85,6 +85,9 @@ describe('A/B run results', () => {
     const merged = mergeRuns([abRun('embeddings', 1.1), abRun('nli', 1)], 'merged');
     expect(merged.mode).toBe('ab');
     expect(merged.ab?.rounds).toHaveLength(6);
+    // The shards ran side by side: the headline does not claim one run of 6 rounds.
+    expect(merged.ab?.shards).toBe(2);
+    expect(renderTerminal(merged)).toContain('2 shards, 6 rounds in all (at most 3 in one shard), 120 lockstep pairs');
     expect(merged.metrics.map((m) => `${m.suite}:${m.decision.status}`).sort()).toEqual(['embeddings:REGRESSED', 'nli:PASS']);
     // Benjamini-Hochberg over the two shards' comparisons: the smaller p doubled
     const regressed = merged.metrics.find((m) => m.suite === 'embeddings')!.decision.evidence;

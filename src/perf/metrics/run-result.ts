@@ -127,6 +127,8 @@ export interface AbRunInfo {
   head: { sha: string | null; dirty: boolean };
   /** Rounds run (fresh process pairs); later rounds may cover only suites with undecided metrics. */
   rounds: Array<{ round: number; suites: string[]; durationMs: number; pairs: number }>;
+  /** Shards merged into this run (perf merge), each with its own rounds; absent for one run. */
+  shards?: number;
   /** Multiple-comparison adjustment across the run's timing verdicts. */
   adjust: 'holm' | 'bh' | 'none';
   /** Confidence of the intervals. */

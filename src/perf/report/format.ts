@@ -67,7 +67,11 @@ export function abHeadline(run: RunResult): string {
   const pairs = ab.rounds.reduce((a, r) => a + r.pairs, 0);
   const head = `${ab.head.sha?.slice(0, 12) ?? '-'}${ab.head.dirty ? ' + uncommitted changes' : ''}`;
   const adjust = ab.adjust === 'none' ? 'no correction' : `${ab.adjust === 'bh' ? 'Benjamini-Hochberg' : 'Holm'} correction`;
-  return `A/B: base ${ab.base.ref} = ${ab.base.sha.slice(0, 12)} vs head ${head}; ${ab.rounds.length} round(s), ${pairs} lockstep pairs, ${Math.round(ab.durationMs / 1000)} s; ${(ab.confidence * 100).toFixed(0)}% intervals, ${adjust} at alpha ${ab.alpha}`;
+  // Merged shards ran side by side: their rounds add up, but no shard ran that many.
+  const rounds = ab.shards && ab.shards > 1
+    ? `${ab.shards} shards, ${ab.rounds.length} rounds in all (at most ${Math.max(0, ...ab.rounds.map((r) => r.round))} in one shard)`
+    : `${ab.rounds.length} round(s)`;
+  return `A/B: base ${ab.base.ref} = ${ab.base.sha.slice(0, 12)} vs head ${head}; ${rounds}, ${pairs} lockstep pairs, ${Math.round(ab.durationMs / 1000)} s; ${(ab.confidence * 100).toFixed(0)}% intervals, ${adjust} at alpha ${ab.alpha}`;
 }
 
 export function formatP(p: number | undefined): string {

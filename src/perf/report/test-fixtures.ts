@@ -1,12 +1,17 @@
-// A synthetic run result for renderer and CLI tests: seeded samples, real decisions.
-import { PROJECT_ROOT } from '../../shared/paths.ts';
-import { collectContext } from '../context/run-context.ts';
+// A synthetic run result for renderer and CLI tests: seeded samples, real decisions, and a fixed
+// machine and checkout path. The report-rendering instruction count renders it, so nothing in it may
+// come from the machine it runs on: a kernel release, memory size or checkout path of other lengths
+// moved that count by 0.2-0.3% between machines and clones.
+import type { RunContext } from '../context/run-context.ts';
 import { normalSamples } from '../stats/rng.ts';
 import { defaultOptions } from '../options.ts';
 import { finishRun } from '../runner/finish-run.ts';
 import { makeMetricResult } from '../decision/metric-result.ts';
 import type { MetricSamples } from '../metrics/metric.ts';
 import type { RunResult } from '../metrics/run-result.ts';
+
+/** A checkout path of its own: the renderers print the baselines and reports folders. */
+const FIXED_ROOT = '/project';
 
 const timing = (name: string, samples: number[], extra: Partial<MetricSamples> = {}): MetricSamples => ({ name, unit: 'ms', direction: 'lower', kind: 'timing', samples, ...extra });
 export function syntheticRun(overrides: { shift?: number; baselineCalibration?: number } = {}): RunResult {
@@ -18,7 +23,25 @@ export function syntheticRun(overrides: { shift?: number; baselineCalibration?: 
     environmentDiffers,
     ...(overrides.baselineCalibration !== undefined && { calibrationScore: overrides.baselineCalibration }),
   });
-  const context = { ...collectContext(PROJECT_ROOT, 500), gitSha: '0123456789abcdef0123456789abcdef01234567', gitDirty: false };
+  const context: RunContext = {
+    cpuModel: 'Test CPU @ 2.00GHz',
+    cpuCount: 2,
+    cpuFlags: ['avx512_vnni'],
+    cpuQuota: null,
+    totalMemoryBytes: 8 * 2 ** 30,
+    platform: 'linux',
+    osRelease: '6.1.0-test',
+    arch: 'x64',
+    node: '20.0.0',
+    v8: '11.3.244.8-node.0',
+    onnxruntime: '1.0.0',
+    gitSha: '0123456789abcdef0123456789abcdef01234567',
+    gitDirty: false,
+    calibrationScore: 500,
+    models: [],
+    database: null,
+    datasets: [],
+  };
   const calibrationScore = context.calibrationScore;
   const metrics = [
     makeMetricResult({ suite: 'embedding', test: 'embeds', calibrationScore, metric: timing('embed batch 32', normalSamples(30, 100 * shift, 2, 1)), baseline: ref(timing('embed batch 32', normalSamples(30, 100, 2, 2))) }),
@@ -32,7 +55,7 @@ export function syntheticRun(overrides: { shift?: number; baselineCalibration?: 
     }),
   ];
   return finishRun({
-    options: { ...defaultOptions(PROJECT_ROOT), print: false },
+    options: { ...defaultOptions(FIXED_ROOT), print: false },
     runId: 'run-1',
     context,
     environmentClass: 'linux-x64-test-2c',

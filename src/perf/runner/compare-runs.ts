@@ -65,7 +65,7 @@ export function compareRuns(baseline: RunResult, current: RunResult, labels: { b
 
 const UNPAIRED_AB = 'compared across two runs by the A/B head samples, unpaired: for a paired verdict run `npm run perf -- --base <ref>`';
 
-/** The A/B facts of merged shards: one base, every shard's rounds. */
+/** The A/B facts of merged shards: one base, every shard's rounds (shards ran in parallel: the longest one's time). */
 function mergeAb(runs: readonly RunResult[], errors: string[]): AbRunInfo | undefined {
   const abs = runs.map((r) => r.ab);
   if (abs.every((a) => a === undefined)) return undefined;
@@ -76,7 +76,8 @@ function mergeAb(runs: readonly RunResult[], errors: string[]): AbRunInfo | unde
   const all = abs as AbRunInfo[];
   const bases = new Set(all.map((a) => a.base.sha));
   if (bases.size > 1) errors.push(`merged A/B runs measured different bases: ${[...bases].map((s) => s.slice(0, 12)).join(', ')}`);
-  return { ...all[0]!, rounds: all.flatMap((a) => a.rounds), durationMs: Math.max(...all.map((a) => a.durationMs)) };
+  const shards = all.reduce((n, a) => n + (a.shards ?? 1), 0);
+  return { ...all[0]!, rounds: all.flatMap((a) => a.rounds), durationMs: Math.max(...all.map((a) => a.durationMs)), ...(shards > 1 && { shards }) };
 }
 
 /** Merge the results of sharded runs (same commit, different suites) into one run result. */
